@@ -1,0 +1,36 @@
+"""Checks on caller input, shared by compute() and window()."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from .calendar import member_state_timezone
+from .errors import DeadlineError, NaiveDatetimeError
+
+
+def check_amount(amount: int) -> int:
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise DeadlineError(f"a period amount must be an int, got {amount!r}")
+    if amount < 0:
+        raise DeadlineError(f"a period amount cannot be negative, got {amount}")
+    return amount
+
+
+def require_aware(at: datetime, name: str) -> datetime:
+    if not isinstance(at, datetime):
+        raise DeadlineError(f"{name} must be a datetime, got {type(at).__name__}")
+    if at.utcoffset() is None:
+        raise NaiveDatetimeError(f"{name} must be timezone-aware (time.md §3.8)")
+    return at
+
+
+def zone_for(tz: ZoneInfo | str | None, ms: str) -> ZoneInfo:
+    """The zone dates are computed in: `tz` (an IANA zone) if given, else the member state's default."""
+    if tz is None:
+        return member_state_timezone(ms)
+    if isinstance(tz, ZoneInfo):
+        return tz
+    if isinstance(tz, str):
+        return ZoneInfo(tz)
+    raise DeadlineError(f"tz must be an IANA zone name or a ZoneInfo, got {tz!r}")
