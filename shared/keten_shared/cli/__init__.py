@@ -1,0 +1,1 @@
+"""Command-line interfaces: ``keten`` for the whole stack, ``keten-<service>`` for one service."""

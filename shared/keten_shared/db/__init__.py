@@ -1,0 +1,1 @@
+"""Database plumbing: engines, column types, the shared tables and migrations."""

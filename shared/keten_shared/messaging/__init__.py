@@ -1,0 +1,1 @@
+"""Kafka plumbing: topics, clients, the outbox relay, the idempotent consumer and dead letters."""

@@ -1,0 +1,1 @@
+"""Test support shared by every test suite: real PostgreSQL databases, the embedded broker, app clients."""
