@@ -1,0 +1,3 @@
+from keten_asylum.entrypoints.cli import app
+
+app()

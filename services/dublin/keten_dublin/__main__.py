@@ -1,0 +1,3 @@
+from keten_dublin.entrypoints.cli import app
+
+app()

@@ -1,0 +1,64 @@
+"""REST API of the dublin service (thin: translate, authorise, delegate)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BaseModel, Field
+
+from keten_dublin.adapters.repository import ProcedureRepository
+from keten_dublin.domain.model import DublinProcedure, ProcedureStatus, Regime
+from keten_shared.http.auth import AUDITOR, SUPERVISOR, require_roles
+from keten_shared.http.pagination import Page, page
+from keten_shared.http.versioning import set_etag
+from keten_shared.service import unit_of_work
+from keten_shared.uow import UnitOfWork
+
+OFFICER = "dublin-officer"
+ROLES = (OFFICER, SUPERVISOR, AUDITOR)
+
+router = APIRouter(prefix="/v1/procedures", tags=["responsibility procedures"])
+read = Depends(require_roles(OFFICER, SUPERVISOR, AUDITOR))
+UoW = Annotated[UnitOfWork, Depends(unit_of_work)]
+
+
+class ProcedureOut(BaseModel):
+    id: str
+    person_id: str
+    member_state: str
+    asylum_case_id: str
+    regime: Regime = Field(description="AMMR, or Dublin III for applications registered before 1 July 2026")
+    status: ProcedureStatus
+    application_registered_at: datetime
+    started_at: datetime
+    version: int
+
+    @classmethod
+    def of(cls, procedure: DublinProcedure) -> ProcedureOut:
+        return cls.model_validate(procedure, from_attributes=True)
+
+
+@router.get("", dependencies=[read], summary="Responsibility procedures, filtered by asylum case, person or status")
+async def list_procedures(
+    uow: UoW,
+    asylum_case_id: str | None = None,
+    person_id: str | None = None,
+    status: ProcedureStatus | None = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Page[ProcedureOut]:
+    found = await ProcedureRepository(uow.session).list(
+        asylum_case_id=asylum_case_id, person_id=person_id, status=status, cursor=cursor, limit=limit
+    )
+    return page(found, limit, ProcedureOut.of)
+
+
+@router.get("/{procedure_id}", dependencies=[read], summary="One responsibility procedure")
+async def get_procedure(procedure_id: str, uow: UoW, response: Response) -> ProcedureOut:
+    procedure = await ProcedureRepository(uow.session).get(procedure_id)
+    uow.audit("procedure.read", entity_type="dublin_procedure", entity_id=procedure.id)
+    await uow.commit()
+    set_etag(response, procedure.version)
+    return ProcedureOut.of(procedure)

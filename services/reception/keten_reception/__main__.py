@@ -1,0 +1,3 @@
+from keten_reception.entrypoints.cli import app
+
+app()

@@ -1,0 +1,11 @@
+"""Loading and storing reception files."""
+
+from __future__ import annotations
+
+from keten_reception.adapters.orm import reception_files
+from keten_reception.domain.model import ReceptionFile
+from keten_shared.db.repository import Repository
+
+
+class ReceptionFileRepository(Repository[ReceptionFile]):
+    entity, table, noun = ReceptionFile, reception_files, "reception file"

@@ -1,0 +1,64 @@
+"""REST API of the reception service (thin: translate, authorise, delegate)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BaseModel, Field
+
+from keten_reception.adapters.repository import ReceptionFileRepository
+from keten_reception.domain.model import ReceptionFile, ReceptionFileStatus
+from keten_shared.http.auth import AUDITOR, SUPERVISOR, require_roles
+from keten_shared.http.pagination import Page, page
+from keten_shared.http.versioning import set_etag
+from keten_shared.service import unit_of_work
+from keten_shared.uow import UnitOfWork
+
+OFFICER = "reception-officer"
+ROLES = (OFFICER, SUPERVISOR, AUDITOR)
+
+router = APIRouter(prefix="/v1/reception-files", tags=["reception files"])
+read = Depends(require_roles(OFFICER, SUPERVISOR, AUDITOR))
+UoW = Annotated[UnitOfWork, Depends(unit_of_work)]
+
+
+class ReceptionFileOut(BaseModel):
+    id: str
+    person_id: str
+    member_state: str
+    asylum_case_id: str
+    status: ReceptionFileStatus
+    application_made_at: datetime
+    needs_assessment_due: date = Field(description="RCD Art 25(1): 30 days from the making of the application")
+    opened_at: datetime
+    version: int
+
+    @classmethod
+    def of(cls, file: ReceptionFile) -> ReceptionFileOut:
+        return cls.model_validate(file, from_attributes=True)
+
+
+@router.get("", dependencies=[read], summary="Reception files, filtered by asylum case, person or status")
+async def list_reception_files(
+    uow: UoW,
+    asylum_case_id: str | None = None,
+    person_id: str | None = None,
+    status: ReceptionFileStatus | None = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Page[ReceptionFileOut]:
+    found = await ReceptionFileRepository(uow.session).list(
+        asylum_case_id=asylum_case_id, person_id=person_id, status=status, cursor=cursor, limit=limit
+    )
+    return page(found, limit, ReceptionFileOut.of)
+
+
+@router.get("/{file_id}", dependencies=[read], summary="One reception file")
+async def get_reception_file(file_id: str, uow: UoW, response: Response) -> ReceptionFileOut:
+    file = await ReceptionFileRepository(uow.session).get(file_id)
+    uow.audit("reception_file.read", entity_type="reception_file", entity_id=file.id)
+    await uow.commit()
+    set_etag(response, file.version)
+    return ReceptionFileOut.of(file)

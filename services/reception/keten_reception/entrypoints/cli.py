@@ -1,0 +1,6 @@
+"""``keten-reception``: serve, migrate, dead letters, outbox."""
+
+from keten_reception.entrypoints.app import spec
+from keten_shared.cli.service_cli import make_service_cli
+
+app = make_service_cli(spec, "reception")

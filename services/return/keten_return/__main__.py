@@ -1,0 +1,3 @@
+from keten_return.entrypoints.cli import app
+
+app()

@@ -1,0 +1,59 @@
+"""REST API of the return service (thin: translate, authorise, delegate)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from keten_return.adapters.repository import ReturnCaseRepository
+from keten_return.domain.model import ReturnCaseStatus
+from keten_return.entrypoints.schemas import ReturnCaseOut
+from keten_shared.http.auth import AUDITOR, SUPERVISOR, require_roles
+from keten_shared.http.pagination import Page, page
+from keten_shared.http.versioning import set_etag
+from keten_shared.service import unit_of_work
+from keten_shared.uow import UnitOfWork
+
+OFFICER = "return-officer"
+ROLES = (OFFICER, SUPERVISOR, AUDITOR)
+
+router = APIRouter(prefix="/v1/return-cases", tags=["return cases"])
+read = Depends(require_roles(OFFICER, SUPERVISOR, AUDITOR))
+UoW = Annotated[UnitOfWork, Depends(unit_of_work)]
+
+
+@router.get(
+    "",
+    dependencies=[read],
+    summary="Return cases, filtered by the asylum case or decision, screening case, person or status",
+)
+async def list_return_cases(
+    uow: UoW,
+    asylum_case_id: str | None = None,
+    asylum_decision_id: str | None = None,
+    screening_case_id: str | None = None,
+    person_id: str | None = None,
+    status: ReturnCaseStatus | None = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Page[ReturnCaseOut]:
+    found = await ReturnCaseRepository(uow.session).list(
+        asylum_case_id=asylum_case_id,
+        asylum_decision_id=asylum_decision_id,
+        screening_case_id=screening_case_id,
+        person_id=person_id,
+        status=status,
+        cursor=cursor,
+        limit=limit,
+    )
+    return page(found, limit, ReturnCaseOut.of)
+
+
+@router.get("/{case_id}", dependencies=[read], summary="One return case with its return decision")
+async def get_return_case(case_id: str, uow: UoW, response: Response) -> ReturnCaseOut:
+    case = await ReturnCaseRepository(uow.session).get(case_id)
+    uow.audit("return_case.read", entity_type="return_case", entity_id=case.id)
+    await uow.commit()
+    set_etag(response, case.version)
+    return ReturnCaseOut.of(case)

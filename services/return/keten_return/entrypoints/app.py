@@ -1,0 +1,19 @@
+"""The return service as a keten service: its API and event handlers."""
+
+from __future__ import annotations
+
+from keten_return.entrypoints import api
+from keten_return.service_layer.handlers import EVENT_HANDLERS
+from keten_shared.service import ServiceSpec
+
+
+def spec() -> ServiceSpec:
+    return ServiceSpec(
+        name="return",
+        package="keten_return",
+        title="return",
+        description="Return decisions after negative asylum decisions and screening referrals (Dir. 2008/115/EC).",
+        routers=[api.router],
+        event_handlers=EVENT_HANDLERS,
+        roles=api.ROLES,
+    )

@@ -1,0 +1,3 @@
+from keten_screening.entrypoints.cli import app
+
+app()
