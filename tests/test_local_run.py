@@ -1,0 +1,72 @@
+"""`make run`'s command, `keten run`: the embedded broker and five services on SQLite, stopped by Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from keten_shared.messaging.broker_process import free_port
+from keten_shared.stack import SERVICES
+
+
+def _free_port_range(count: int) -> int:
+    for _ in range(100):
+        base = random.randint(20_000, 40_000)
+        try:
+            for port in range(base, base + count):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+    raise RuntimeError("no free port range")
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_keten_run_starts_everything_and_stops_cleanly_on_ctrl_c(tmp_path: Path):
+    base, kafka = _free_port_range(len(SERVICES)), free_port()
+    keten = Path(sys.executable).with_name("keten")
+    process = subprocess.Popen(
+        [str(keten), "run", "--data-dir", str(tmp_path / "data"), "--kafka-port", str(kafka), "--port-base", str(base)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "KETEN_LOG_FORMAT": "json"},
+        start_new_session=True,
+    )
+    output = []
+    try:
+        deadline = time.monotonic() + 120
+        while not any("Ctrl-C stops everything" in line for line in output):
+            assert time.monotonic() < deadline, "".join(output)
+            line = process.stdout.readline()
+            assert line or process.poll() is None, "".join(output)
+            output.append(line)
+        printed = "".join(output)
+        for index in range(len(SERVICES)):
+            url = f"http://127.0.0.1:{base + index}"
+            assert f"{url}/docs" in printed  # the URL and OpenAPI page of every service
+            assert httpx.get(f"{url}/health/ready").json()["status"] == "ready"
+            assert httpx.get(f"{url}/openapi.json").json()["openapi"].startswith("3.1")
+        assert (tmp_path / "data" / "asylum.db").exists()  # the services run on SQLite
+
+        process.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        assert process.wait(timeout=60) == 0
+        assert "stopped" in process.stdout.read()
+        assert not any(_listening(base + i) for i in range(len(SERVICES)))
+        assert not _listening(kafka)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
