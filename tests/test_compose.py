@@ -43,12 +43,54 @@ POSTGRES_DATA = "/var/lib/postgresql/data"
 # `depend_on` or `healthchek`) is rejected by `docker compose` and must fail here too.
 TOP_LEVEL_KEYS = {"name", "version", "services", "networks", "volumes", "secrets", "configs", "include"}
 SERVICE_KEYS = {
-    "annotations", "attach", "build", "cap_add", "cap_drop", "cgroup", "command", "configs",
-    "container_name", "cpus", "depends_on", "deploy", "develop", "devices", "dns", "entrypoint",
-    "env_file", "environment", "expose", "extends", "extra_hosts", "healthcheck", "hostname", "image",
-    "init", "labels", "logging", "mem_limit", "mem_reservation", "network_mode", "networks", "platform",
-    "ports", "privileged", "profiles", "pull_policy", "read_only", "restart", "secrets", "security_opt",
-    "shm_size", "stop_grace_period", "stop_signal", "sysctls", "tmpfs", "ulimits", "user", "volumes",
+    "annotations",
+    "attach",
+    "build",
+    "cap_add",
+    "cap_drop",
+    "cgroup",
+    "command",
+    "configs",
+    "container_name",
+    "cpus",
+    "depends_on",
+    "deploy",
+    "develop",
+    "devices",
+    "dns",
+    "entrypoint",
+    "env_file",
+    "environment",
+    "expose",
+    "extends",
+    "extra_hosts",
+    "healthcheck",
+    "hostname",
+    "image",
+    "init",
+    "labels",
+    "logging",
+    "mem_limit",
+    "mem_reservation",
+    "network_mode",
+    "networks",
+    "platform",
+    "ports",
+    "privileged",
+    "profiles",
+    "pull_policy",
+    "read_only",
+    "restart",
+    "secrets",
+    "security_opt",
+    "shm_size",
+    "stop_grace_period",
+    "stop_signal",
+    "sysctls",
+    "tmpfs",
+    "ulimits",
+    "user",
+    "volumes",
     "working_dir",
 }
 HEALTHCHECK_KEYS = {"test", "interval", "timeout", "retries", "start_period", "start_interval", "disable"}
@@ -72,9 +114,7 @@ def service(compose: dict[str, Any], name: str) -> dict[str, Any]:
     return compose["services"][name]
 
 
-_VARIABLE = re.compile(
-    r"\$\$|\$\{(?P<name>[A-Za-z_]\w*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}|\$(?P<bare>[A-Za-z_]\w*)"
-)
+_VARIABLE = re.compile(r"\$\$|\$\{(?P<name>[A-Za-z_]\w*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}|\$(?P<bare>[A-Za-z_]\w*)")
 
 
 def interpolate(value: str) -> str:
@@ -86,8 +126,10 @@ def interpolate(value: str) -> str:
         if match.group("bare") or not match.group("op"):
             return ""
         if "?" in match.group("op"):
-            pytest.fail(f"{value!r} makes `docker compose up` fail unless {match.group('name')} is set; "
-                        "give it a default with ${VAR:-default}")
+            pytest.fail(
+                f"{value!r} makes `docker compose up` fail unless {match.group('name')} is set; "
+                "give it a default with ${VAR:-default}"
+            )
         return match.group("arg")
 
     return _VARIABLE.sub(substitute, value)
@@ -161,7 +203,7 @@ def dockerfile_instructions(path: Path) -> list[tuple[str, str]]:
 
 
 def kafka_listeners(value: str) -> dict[str, tuple[str, int]]:
-    """"NAME://host:port,..." as {NAME: (host, port)}."""
+    """ "NAME://host:port,..." as {NAME: (host, port)}."""
     listeners = {}
     for item in filter(None, (part.strip() for part in value.split(","))):
         name, _, address = item.partition("://")
@@ -198,7 +240,7 @@ def settings_field(env_name: str) -> str | None:
         env_name, prefix = env_name.lower(), prefix.lower()
     if not env_name.startswith(prefix):
         return None
-    rest = env_name[len(prefix):]
+    rest = env_name[len(prefix) :]
     parts = rest.split(delimiter) if delimiter else [rest]
     model: Any = ServiceSettings
     for index, part in enumerate(parts):
@@ -352,8 +394,11 @@ def test_service_healthcheck_asks_for_readiness(compose: dict[str, Any], name: s
 
 @pytest.mark.parametrize("name", SERVICES)
 def test_service_environment_names_are_settings(compose: dict[str, Any], name: str) -> None:
-    unknown = [key for key in environment(service(compose, name))
-               if key.upper().startswith("KETEN_") and settings_field(key) is None]
+    unknown = [
+        key
+        for key in environment(service(compose, name))
+        if key.upper().startswith("KETEN_") and settings_field(key) is None
+    ]
     hints = {key: difflib.get_close_matches(key.upper(), known_variables(), n=1) for key in unknown}
     assert not unknown, (
         f"`{name}` sets variables that are no ServiceSettings field (they would be ignored): "
@@ -366,8 +411,12 @@ def test_service_settings_are_complete_and_valid(
     compose: dict[str, Any], name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     env = environment(service(compose, name))
-    for required in ("KETEN_DATABASE_URL", "KETEN_KAFKA_BOOTSTRAP_SERVERS", "KETEN_HTTP_HOST",
-                     "KETEN_MIGRATE_ON_START"):
+    for required in (
+        "KETEN_DATABASE_URL",
+        "KETEN_KAFKA_BOOTSTRAP_SERVERS",
+        "KETEN_HTTP_HOST",
+        "KETEN_MIGRATE_ON_START",
+    ):
         assert env.get(required), f"`{name}` does not set {required}"
 
     for key in list(os.environ):
@@ -415,12 +464,17 @@ def test_service_settings_are_complete_and_valid(
 
 def test_services_agree_on_shared_settings(compose: dict[str, Any]) -> None:
     """Auth, topics, member state and deadlines are set once, for all (the YAML anchor's job)."""
-    common = {name: {k: v for k, v in environment(service(compose, name), raw=True).items()
-                     if MUST_AGREE.match(settings_field(k) or "")} for name in SERVICES}
+    common = {
+        name: {
+            k: v
+            for k, v in environment(service(compose, name), raw=True).items()
+            if MUST_AGREE.match(settings_field(k) or "")
+        }
+        for name in SERVICES
+    }
     reference = common[SERVICES[0]]
     for name in SERVICES[1:]:
-        differing = sorted(k for k in reference.keys() | common[name].keys()
-                           if reference.get(k) != common[name].get(k))
+        differing = sorted(k for k in reference.keys() | common[name].keys() if reference.get(k) != common[name].get(k))
         assert not differing, f"`{name}` and `{SERVICES[0]}` differ in {differing}"
 
 
@@ -474,10 +528,18 @@ def created_databases(compose: dict[str, Any], tmp_path: Path) -> dict[str, str]
         if bash is None:
             pytest.skip("bash is needed to run the postgres init script")
         result = subprocess.run(
-            [bash, str(script)], stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30,
-            env={"PATH": f"{stub_dir}{os.pathsep}{os.environ.get('PATH', '')}", "CAPTURE": str(captured),
-                 "POSTGRES_USER": user, "POSTGRES_PASSWORD": env.get("POSTGRES_PASSWORD") or "",
-                 "POSTGRES_DB": env.get("POSTGRES_DB") or user},
+            [bash, str(script)],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env={
+                "PATH": f"{stub_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+                "CAPTURE": str(captured),
+                "POSTGRES_USER": user,
+                "POSTGRES_PASSWORD": env.get("POSTGRES_PASSWORD") or "",
+                "POSTGRES_DB": env.get("POSTGRES_DB") or user,
+            },
         )
         assert result.returncode == 0, f"{script.name} failed: {result.stderr}"
     if captured.exists():
@@ -507,8 +569,11 @@ def test_kafka_runs_single_node_kraft(compose: dict[str, Any]) -> None:
     kafka = service(compose, "kafka")
     env = environment(kafka)
     assert str(kafka.get("image", "")).startswith("apache/kafka:"), "kafka must run the apache/kafka image"
-    zookeeper = [name for name, svc in compose["services"].items()
-                 if "zookeeper" in name.lower() or "zookeeper" in str(svc.get("image", "")).lower()]
+    zookeeper = [
+        name
+        for name, svc in compose["services"].items()
+        if "zookeeper" in name.lower() or "zookeeper" in str(svc.get("image", "")).lower()
+    ]
     assert not zookeeper and "KAFKA_ZOOKEEPER_CONNECT" not in env, "KRaft mode needs no ZooKeeper"
     roles = {role.strip() for role in (env.get("KAFKA_PROCESS_ROLES") or "").split(",")}
     assert roles == {"broker", "controller"}, f"KAFKA_PROCESS_ROLES is {roles}, expected broker,controller"
@@ -533,7 +598,7 @@ def test_kafka_runs_single_node_kraft(compose: dict[str, Any]) -> None:
         f"KAFKA_LISTENER_SECURITY_PROTOCOL_MAP lacks {sorted(listeners.keys() - protocols.keys())}"
     )
     assert env.get("KAFKA_AUTO_CREATE_TOPICS_ENABLE") == "false", (
-        "KAFKA_AUTO_CREATE_TOPICS_ENABLE must be \"false\": services create topics with their partitions"
+        'KAFKA_AUTO_CREATE_TOPICS_ENABLE must be "false": services create topics with their partitions'
     )
     assert env.get("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR") == str(BROKERS), (
         f"KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR must be {BROKERS}: consumer groups never start otherwise"
