@@ -1,9 +1,11 @@
-"""`make run`'s command, `keten run`: the embedded broker and five services on SQLite, stopped by Ctrl-C."""
+"""`make run`'s command, `keten run`: the embedded broker and five services on SQLite, stopped by Ctrl-C,
+and the README's walk-through against it."""
 
 from __future__ import annotations
 
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -30,12 +32,24 @@ def _free_port_range(count: int) -> int:
     raise RuntimeError("no free port range")
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def readme_walkthrough(port_base: int, keten: Path) -> str:
+    """The README's copy-paste block, pointed at this test's ports."""
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("<!-- walkthrough:start -->")[1].split("<!-- walkthrough:end -->")[0]
+    script = block.strip().removeprefix("```bash").removesuffix("```")
+    script = re.sub(r"localhost:800(\d)", lambda m: f"localhost:{port_base + int(m.group(1)) - 1}", script)
+    return script.replace("K=.venv/bin/keten", f"K={keten}")
+
+
 def _listening(port: int) -> bool:
     with socket.socket() as s:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def test_keten_run_starts_everything_and_stops_cleanly_on_ctrl_c(tmp_path: Path):
+def test_keten_run_serves_the_readme_walkthrough_and_stops_cleanly_on_ctrl_c(tmp_path: Path):
     base, kafka = _free_port_range(len(SERVICES)), free_port()
     keten = Path(sys.executable).with_name("keten")
     process = subprocess.Popen(
@@ -61,6 +75,19 @@ def test_keten_run_starts_everything_and_stops_cleanly_on_ctrl_c(tmp_path: Path)
             assert httpx.get(f"{url}/health/ready").json()["status"] == "ready"
             assert httpx.get(f"{url}/openapi.json").json()["openapi"].startswith("3.1")
         assert (tmp_path / "data" / "asylum.db").exists()  # the services run on SQLite
+
+        walk = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", readme_walkthrough(base, keten)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert walk.returncode == 0, walk.stdout + walk.stderr
+        assert '"status": "REFERRED_ASYLUM"' in walk.stdout
+        assert '"return_decision_required": true' in walk.stdout
+        assert '"status": "RETURN_DECISION_ISSUED"' in walk.stdout
+        assert '"APR Art 37"' in walk.stdout
 
         process.send_signal(signal.SIGINT)  # what Ctrl-C sends
         assert process.wait(timeout=60) == 0
