@@ -168,13 +168,14 @@ class EventConsumer:
                 if await uow.already_processed(self.service, event.id):
                     return "duplicate"
                 await handler(data, event, uow)
-                await uow.mark_processed(
-                    self.service, event, topic=message.topic, partition=message.partition, offset=message.offset
-                )
                 try:
+                    # The inbox insert runs at once, so a conflict can surface here or at commit.
+                    await uow.mark_processed(
+                        self.service, event, topic=message.topic, partition=message.partition, offset=message.offset
+                    )
                     await uow.commit()
                 except IntegrityError:
-                    # Another instance handled it between our check and our commit.
+                    # Another instance handled it between our check and our inbox row.
                     async with self._uow() as check:
                         if await check.already_processed(self.service, event.id):
                             return "duplicate"

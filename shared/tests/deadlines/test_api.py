@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from pydantic import ValidationError
+
 from keten_shared.deadlines import (
     MEMBER_STATE_TIMEZONES,
     DeadlineConfig,
@@ -31,7 +33,6 @@ from keten_shared.deadlines import (
     nth_working_day_after,
     window,
 )
-from pydantic import ValidationError
 
 AMS = ZoneInfo("Europe/Amsterdam")
 ACT = Purpose.ACT_TIME_LIMIT

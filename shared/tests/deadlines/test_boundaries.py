@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from keten_shared.clock import FixedClock
 from keten_shared.deadlines import (
     CalendarYearMissing,

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
+
 from keten_shared.deadlines import (
     DeadlineConfig,
     ExtensionBase,

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from keten_shared.deadlines import DeadlineConfig, Purpose, Rule, Unit, compute
 
 AMS = ZoneInfo("Europe/Amsterdam")

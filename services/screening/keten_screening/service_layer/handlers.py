@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 from keten_screening.adapters.repository import ScreeningRepository
 from keten_screening.domain import deadlines
@@ -28,6 +28,9 @@ async def start_screening(
     application_made_at: datetime | None = None,
 ) -> ScreeningCase:
     now = uow.now()
+    # time.md §3.8: instants are kept in UTC, so a case reads the same however it was submitted.
+    trigger_event_ts = trigger_event_ts.astimezone(UTC)
+    application_made_at = application_made_at.astimezone(UTC) if application_made_at is not None else None
     if trigger_event_ts > now:
         raise InvalidData("trigger_event_ts lies in the future")
     if application_made_at is not None and application_made_at > now:
@@ -59,7 +62,7 @@ async def start_screening(
 
 
 async def record_application(uow: UnitOfWork, case: ScreeningCase, made_at: datetime) -> None:
-    case.record_application(made_at, uow.now())
+    case.record_application(made_at.astimezone(UTC), uow.now())
     uow.audit(
         "application.recorded",
         entity_type="screening",
