@@ -29,8 +29,10 @@ class TransitionNotAllowed(KetenError):
     status, slug, title = 409, "transition-not-allowed", "Transition not allowed"
 
 
-class AlreadyExists(KetenError):
-    status, slug, title = 409, "already-exists", "Already exists"
+class ConcurrentModification(KetenError):
+    """Someone else changed the record between this request reading and writing it."""
+
+    status, slug, title = 409, "concurrent-modification", "Concurrent modification"
 
 
 class PreconditionFailed(KetenError):

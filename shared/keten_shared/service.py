@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from aiokafka import AIOKafkaProducer
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from keten_shared.clock import Clock, SystemClock
 from keten_shared.db.engine import create_engine, session_factory
 from keten_shared.deadlines import HolidayCalendar, member_state_timezone
 from keten_shared.http.auth import TokenVerifier
+from keten_shared.http.input import refuse_nul_characters
 from keten_shared.http.middleware import ObservabilityMiddleware
 from keten_shared.http.operational import operational_router
 from keten_shared.http.problems import install_problem_handlers
@@ -81,7 +82,7 @@ class Runtime:
             on_events_committed=self._wake_relay,
         )
         self._tasks: dict[str, asyncio.Task[None]] = {}
-        self.task_failures: dict[str, str] = {}
+        self.task_states: dict[str, str] = {}
 
     def _wake_relay(self) -> None:
         if self.relay is not None:
@@ -138,25 +139,27 @@ class Runtime:
         async def supervised() -> None:
             # A background loop that dies is logged, reported by /health/ready and restarted.
             while True:
+                self.task_states[name] = "running"
                 try:
                     await run()
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:
-                    self.task_failures[name] = repr(exc)
+                    self.task_states[name] = f"failed, restarting: {exc!r}"
                     log.exception("background task failed, restarting", task=name)
                     await asyncio.sleep(2)
                 else:
+                    self.task_states[name] = "stopped"
                     return
 
         self._tasks[name] = asyncio.create_task(supervised(), name=f"{self.spec.name}-{name}")
 
     def task_status(self) -> dict[str, str]:
+        """Each background loop: running, failed (and being restarted) or stopped."""
         return {
-            name: "failed: " + self.task_failures[name] if name in self.task_failures else "running"
+            name: self.task_states.get(name, "starting") if not task.done() else "stopped"
             for name, task in self._tasks.items()
-            if not task.done()
-        } | {name: "stopped" for name, task in self._tasks.items() if task.done()}
+        }
 
     async def stop(self) -> None:
         for task in self._tasks.values():
@@ -190,6 +193,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None, *, cl
         description=spec.description,
         version="1.0.0",
         lifespan=lifespan,
+        dependencies=[Depends(refuse_nul_characters)],
         openapi_url="/openapi.json",
         docs_url="/docs",
         redoc_url=None,

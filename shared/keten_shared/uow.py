@@ -19,7 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from keten_shared.audit import current_actor
 from keten_shared.clock import Clock
 from keten_shared.db.plumbing import audit_log, deadlines, inbox, outbox
-from keten_shared.deadlines import Deadline, DeadlineSpec, HolidayCalendar
+from keten_shared.deadlines import Deadline, DeadlineError, DeadlineSpec, HolidayCalendar
+from keten_shared.errors import InvalidData
 from keten_shared.events.envelope import CloudEvent
 from keten_shared.events.registry import EventData
 from keten_shared.messaging.topics import Topics
@@ -68,7 +69,12 @@ class UnitOfWork:
 
     def deadline(self, spec: DeadlineSpec, start: datetime) -> Deadline:
         """A time limit of this service, computed for the member state's calendar, zone and configuration."""
-        return spec.compute(start, self.calendar, tz=self.zone, config=self.settings.deadlines)
+        try:
+            return spec.compute(start, self.calendar, tz=self.zone, config=self.settings.deadlines)
+        except DeadlineError as exc:  # e.g. a start outside the years the holiday calendar covers
+            raise InvalidData(
+                f"{spec.legal_basis or spec.id} cannot be computed from {start.isoformat()}: {exc}"
+            ) from exc
 
     def local_date(self, instant: datetime) -> date:
         """The calendar day of ``instant`` in the member state's time zone."""

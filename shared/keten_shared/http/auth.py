@@ -6,6 +6,7 @@ provider's RS256/ES256 tokens against its JWKS. Issuer, audience and expiry are 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,6 +38,10 @@ class TokenVerifier:
     def __init__(self, settings: ServiceSettings) -> None:
         self._settings = settings
         self._jwks = jwt.PyJWKClient(settings.auth_jwks_url) if settings.auth_mode is AuthMode.OIDC else None
+
+    @property
+    def may_block(self) -> bool:
+        return self._jwks is not None
 
     def verify(self, token: str) -> Principal:
         s = self._settings
@@ -88,6 +93,8 @@ async def principal(request: Request, credentials: HTTPAuthorizationCredentials 
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated("a bearer token is required")
     verifier: TokenVerifier = request.app.state.runtime.token_verifier
+    if verifier.may_block:  # OIDC: verifying may fetch the JWKS with blocking urllib, so off the event loop
+        return await asyncio.to_thread(verifier.verify, credentials.credentials)
     return verifier.verify(credentials.credentials)
 
 

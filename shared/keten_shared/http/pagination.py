@@ -27,7 +27,10 @@ def encode_cursor(created_at: datetime, key: str) -> str:
 def decode_cursor(cursor: str) -> tuple[datetime, str]:
     try:
         created_at, key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return datetime.fromisoformat(created_at), str(key)
+        after = datetime.fromisoformat(created_at)
+        if after.tzinfo is None:  # every cursor this API returns has an offset
+            raise ValueError("naive instant in cursor")
+        return after, str(key)
     except (ValueError, TypeError) as exc:
         raise InvalidData("cursor is not one this API returned") from exc
 

@@ -8,9 +8,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from keten_shared.errors import KetenError
+from keten_shared.errors import ConcurrentModification, KetenError
 from keten_shared.logging import get_logger
 from keten_shared.tracing import current_trace_id
 
@@ -60,8 +61,14 @@ def install_problem_handlers(app: FastAPI) -> None:
             detail=exc.detail,
             instance=request.url.path,
             headers=headers,
-            **exc.extra,
+            # Extension members named like a standard member or an argument of problem() are dropped.
+            **{key: value for key, value in exc.extra.items() if key not in _MEMBERS | {"slug", "headers"}},
         )
+
+    @app.exception_handler(StaleDataError)
+    async def _stale(request: Request, _exc: StaleDataError) -> JSONResponse:
+        # Any flush may find that the version column moved under us (optimistic concurrency).
+        return await _keten(request, ConcurrentModification("the record was changed meanwhile; reload and retry"))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

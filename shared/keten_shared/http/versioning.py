@@ -20,6 +20,7 @@ def check_if_match(request: Request, current_version: int) -> None:
     header = request.headers.get("if-match")
     if header is None or header.strip() == "*":
         return
+    # Weak tags are accepted as their strong form: compressing proxies weaken the ETags we send.
     candidates = {tag.strip().removeprefix("W/") for tag in header.split(",")}
     if etag(current_version) not in candidates:
         raise PreconditionFailed(
