@@ -14,11 +14,11 @@ T = TypeVar("T")
 
 
 class Repository(Generic[T]):
-    """Subclasses set ``entity`` (the mapped domain class), ``table`` and ``noun`` (for messages)."""
+    """Subclasses set ``entity`` (the mapped domain class), ``table`` and ``entity_type`` (audit log, messages)."""
 
     entity: type[T]
     table: Table
-    noun: str
+    entity_type: str
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -29,7 +29,7 @@ class Repository(Generic[T]):
     async def get(self, item_id: str) -> T:
         item = await self.session.get(self.entity, item_id)
         if item is None:
-            raise NotFound(f"no {self.noun} {item_id}")
+            raise NotFound(f"no {self.entity_type.replace('_', ' ')} {item_id}")
         return item
 
     async def find_one(self, **equal: Any) -> T | None:

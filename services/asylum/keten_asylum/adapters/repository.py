@@ -8,4 +8,4 @@ from keten_shared.db.repository import Repository
 
 
 class ApplicationRepository(Repository[Application]):
-    entity, table, noun = Application, applications, "application"
+    entity, table, entity_type = Application, applications, "application"

@@ -12,7 +12,8 @@ from keten_asylum.entrypoints.schemas import ApplicationOut, DecisionOut, NewApp
 from keten_asylum.service_layer import handlers
 from keten_shared.errors import NotFound
 from keten_shared.http.auth import AUDITOR, SUPERVISOR, require_roles
-from keten_shared.http.pagination import Page, page
+from keten_shared.http.pagination import Page
+from keten_shared.http.resources import read_one, read_page
 from keten_shared.http.versioning import check_if_match, set_etag
 from keten_shared.service import unit_of_work
 from keten_shared.uow import UnitOfWork
@@ -50,19 +51,21 @@ async def list_applications(
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[ApplicationOut]:
-    found = await ApplicationRepository(uow.session).list(
-        person_id=person_id, status=status, screening_case_id=screening_case_id, cursor=cursor, limit=limit
+    return await read_page(
+        uow,
+        ApplicationRepository(uow.session),
+        ApplicationOut.of,
+        person_id=person_id,
+        status=status,
+        screening_case_id=screening_case_id,
+        cursor=cursor,
+        limit=limit,
     )
-    return page(found, limit, ApplicationOut.of)
 
 
 @router.get("/{application_id}", dependencies=[read], summary="One application")
 async def get_application(application_id: str, uow: UoW, response: Response) -> ApplicationOut:
-    application = await ApplicationRepository(uow.session).get(application_id)
-    uow.audit("application.read", entity_type="application", entity_id=application.id)
-    await uow.commit()
-    set_etag(response, application.version)
-    return ApplicationOut.of(application)
+    return ApplicationOut.of(await read_one(uow, ApplicationRepository(uow.session), application_id, response))
 
 
 @router.post(

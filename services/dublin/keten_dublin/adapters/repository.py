@@ -8,4 +8,4 @@ from keten_shared.db.repository import Repository
 
 
 class ProcedureRepository(Repository[DublinProcedure]):
-    entity, table, noun = DublinProcedure, procedures, "Dublin procedure"
+    entity, table, entity_type = DublinProcedure, procedures, "dublin_procedure"

@@ -11,8 +11,8 @@ from pydantic import BaseModel, Field
 from keten_dublin.adapters.repository import ProcedureRepository
 from keten_dublin.domain.model import DublinProcedure, ProcedureStatus, Regime
 from keten_shared.http.auth import AUDITOR, SUPERVISOR, require_roles
-from keten_shared.http.pagination import Page, page
-from keten_shared.http.versioning import set_etag
+from keten_shared.http.pagination import Page
+from keten_shared.http.resources import read_one, read_page
 from keten_shared.service import unit_of_work
 from keten_shared.uow import UnitOfWork
 
@@ -49,16 +49,18 @@ async def list_procedures(
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[ProcedureOut]:
-    found = await ProcedureRepository(uow.session).list(
-        asylum_case_id=asylum_case_id, person_id=person_id, status=status, cursor=cursor, limit=limit
+    return await read_page(
+        uow,
+        ProcedureRepository(uow.session),
+        ProcedureOut.of,
+        asylum_case_id=asylum_case_id,
+        person_id=person_id,
+        status=status,
+        cursor=cursor,
+        limit=limit,
     )
-    return page(found, limit, ProcedureOut.of)
 
 
 @router.get("/{procedure_id}", dependencies=[read], summary="One responsibility procedure")
 async def get_procedure(procedure_id: str, uow: UoW, response: Response) -> ProcedureOut:
-    procedure = await ProcedureRepository(uow.session).get(procedure_id)
-    uow.audit("procedure.read", entity_type="dublin_procedure", entity_id=procedure.id)
-    await uow.commit()
-    set_etag(response, procedure.version)
-    return ProcedureOut.of(procedure)
+    return ProcedureOut.of(await read_one(uow, ProcedureRepository(uow.session), procedure_id, response))

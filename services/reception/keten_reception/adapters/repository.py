@@ -8,4 +8,4 @@ from keten_shared.db.repository import Repository
 
 
 class ReceptionFileRepository(Repository[ReceptionFile]):
-    entity, table, noun = ReceptionFile, reception_files, "reception file"
+    entity, table, entity_type = ReceptionFile, reception_files, "reception_file"

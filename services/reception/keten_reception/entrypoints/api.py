@@ -11,8 +11,8 @@ from pydantic import BaseModel, Field
 from keten_reception.adapters.repository import ReceptionFileRepository
 from keten_reception.domain.model import ReceptionFile, ReceptionFileStatus
 from keten_shared.http.auth import AUDITOR, SUPERVISOR, require_roles
-from keten_shared.http.pagination import Page, page
-from keten_shared.http.versioning import set_etag
+from keten_shared.http.pagination import Page
+from keten_shared.http.resources import read_one, read_page
 from keten_shared.service import unit_of_work
 from keten_shared.uow import UnitOfWork
 
@@ -49,16 +49,18 @@ async def list_reception_files(
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[ReceptionFileOut]:
-    found = await ReceptionFileRepository(uow.session).list(
-        asylum_case_id=asylum_case_id, person_id=person_id, status=status, cursor=cursor, limit=limit
+    return await read_page(
+        uow,
+        ReceptionFileRepository(uow.session),
+        ReceptionFileOut.of,
+        asylum_case_id=asylum_case_id,
+        person_id=person_id,
+        status=status,
+        cursor=cursor,
+        limit=limit,
     )
-    return page(found, limit, ReceptionFileOut.of)
 
 
 @router.get("/{file_id}", dependencies=[read], summary="One reception file")
 async def get_reception_file(file_id: str, uow: UoW, response: Response) -> ReceptionFileOut:
-    file = await ReceptionFileRepository(uow.session).get(file_id)
-    uow.audit("reception_file.read", entity_type="reception_file", entity_id=file.id)
-    await uow.commit()
-    set_etag(response, file.version)
-    return ReceptionFileOut.of(file)
+    return ReceptionFileOut.of(await read_one(uow, ReceptionFileRepository(uow.session), file_id, response))

@@ -8,4 +8,4 @@ from keten_shared.db.repository import Repository
 
 
 class ReturnCaseRepository(Repository[ReturnCase]):
-    entity, table, noun = ReturnCase, return_cases, "return case"
+    entity, table, entity_type = ReturnCase, return_cases, "return_case"

@@ -10,8 +10,8 @@ from keten_return.adapters.repository import ReturnCaseRepository
 from keten_return.domain.model import ReturnCaseStatus
 from keten_return.entrypoints.schemas import ReturnCaseOut
 from keten_shared.http.auth import AUDITOR, SUPERVISOR, require_roles
-from keten_shared.http.pagination import Page, page
-from keten_shared.http.versioning import set_etag
+from keten_shared.http.pagination import Page
+from keten_shared.http.resources import read_one, read_page
 from keten_shared.service import unit_of_work
 from keten_shared.uow import UnitOfWork
 
@@ -38,7 +38,10 @@ async def list_return_cases(
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[ReturnCaseOut]:
-    found = await ReturnCaseRepository(uow.session).list(
+    return await read_page(
+        uow,
+        ReturnCaseRepository(uow.session),
+        ReturnCaseOut.of,
         asylum_case_id=asylum_case_id,
         asylum_decision_id=asylum_decision_id,
         screening_case_id=screening_case_id,
@@ -47,13 +50,8 @@ async def list_return_cases(
         cursor=cursor,
         limit=limit,
     )
-    return page(found, limit, ReturnCaseOut.of)
 
 
 @router.get("/{case_id}", dependencies=[read], summary="One return case with its return decision")
 async def get_return_case(case_id: str, uow: UoW, response: Response) -> ReturnCaseOut:
-    case = await ReturnCaseRepository(uow.session).get(case_id)
-    uow.audit("return_case.read", entity_type="return_case", entity_id=case.id)
-    await uow.commit()
-    set_etag(response, case.version)
-    return ReturnCaseOut.of(case)
+    return ReturnCaseOut.of(await read_one(uow, ReturnCaseRepository(uow.session), case_id, response))

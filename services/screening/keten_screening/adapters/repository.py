@@ -8,4 +8,4 @@ from keten_shared.db.repository import Repository
 
 
 class ScreeningRepository(Repository[ScreeningCase]):
-    entity, table, noun = ScreeningCase, screenings, "screening"
+    entity, table, entity_type = ScreeningCase, screenings, "screening"

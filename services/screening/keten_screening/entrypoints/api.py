@@ -14,7 +14,8 @@ from keten_screening.service_layer import handlers
 from keten_shared.events.catalog.common import PersonDetails
 from keten_shared.events.catalog.screening import Completion, ScreeningReason
 from keten_shared.http.auth import AUDITOR, SUPERVISOR, require_roles
-from keten_shared.http.pagination import Page, page
+from keten_shared.http.pagination import Page
+from keten_shared.http.resources import read_one, read_page
 from keten_shared.http.versioning import check_if_match, set_etag
 from keten_shared.service import unit_of_work
 from keten_shared.uow import UnitOfWork
@@ -93,19 +94,21 @@ async def list_screenings(
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[ScreeningOut]:
-    found = await ScreeningRepository(uow.session).list(
-        person_id=person_id, status=status, deadline_strict=deadline_strict, cursor=cursor, limit=limit
+    return await read_page(
+        uow,
+        ScreeningRepository(uow.session),
+        ScreeningOut.of,
+        person_id=person_id,
+        status=status,
+        deadline_strict=deadline_strict,
+        cursor=cursor,
+        limit=limit,
     )
-    return page(found, limit, ScreeningOut.of)
 
 
 @router.get("/{screening_id}", dependencies=[read], summary="One screening")
 async def get_screening(screening_id: str, uow: UoW, response: Response) -> ScreeningOut:
-    case = await ScreeningRepository(uow.session).get(screening_id)
-    uow.audit("screening.read", entity_type="screening", entity_id=case.id)
-    await uow.commit()
-    set_etag(response, case.version)
-    return ScreeningOut.of(case)
+    return ScreeningOut.of(await read_one(uow, ScreeningRepository(uow.session), screening_id, response))
 
 
 @router.post(
