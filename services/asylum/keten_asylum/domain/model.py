@@ -104,6 +104,9 @@ class Application:
             )
         if notified_at < self.made_at:
             raise InvalidData("notified_at is before the application was made")
+        # APR Art 36(1): a decision is issued once notified; a notification still to come is no fact yet.
+        if notified_at > now:
+            raise InvalidData("notified_at lies in the future")
         required = requires_return_decision(outcome, return_decision_mode)
         if return_decision_mode is not None and outcome not in RETURN_DECISION_OUTCOMES:
             raise InvalidData(f"a return decision mode only applies to the APR Art 37 outcomes, not {outcome}")

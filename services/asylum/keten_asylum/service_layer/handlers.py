@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 from keten_asylum.adapters.repository import ApplicationRepository
 from keten_asylum.domain import deadlines
@@ -34,6 +34,7 @@ async def register_application(
 ) -> Application:
     """Register an application (APR Art 27) and open its lodging period (APR Art 28(1))."""
     now = uow.now()
+    made_at = made_at.astimezone(UTC)  # time.md §3.8: instants are kept in UTC
     if made_at > now:
         raise InvalidData("made_at lies in the future")
     registration = uow.deadline(deadlines.REGISTRATION, registration_start or made_at)
@@ -89,7 +90,7 @@ async def decide(
     decision = application.decide(
         outcome=outcome,
         procedure_type=procedure_type,
-        notified_at=notified_at,
+        notified_at=notified_at.astimezone(UTC),
         return_decision_mode=return_decision_mode,
         now=uow.now(),
     )
@@ -111,7 +112,7 @@ async def decide(
             outcome=outcome,
             legal_basis=decision.legal_basis,
             procedure_type=procedure_type,
-            notified_at=notified_at,
+            notified_at=decision.notified_at,
             return_decision_required=decision.return_decision_required,
             return_decision_mode=decision.return_decision_mode,
             nationalities=application.person.get("nationalities", []),

@@ -26,5 +26,5 @@ def basis_after_screening(outcome: ReferralOutcome) -> str | None:
 def country_of_return(nationalities: list[str]) -> str | None:
     """The country of origin when it is unambiguous; otherwise it is still to be determined."""
     # RD Art 3(3): return to the country of origin, a transit country or a country the person chooses.
-    known = [n for n in nationalities if n != STATELESS]
-    return known[0] if len(known) == 1 else None
+    known = {n for n in nationalities if n != STATELESS}  # a nationality recorded twice is still one
+    return next(iter(known)) if len(known) == 1 else None

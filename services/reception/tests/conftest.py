@@ -1,0 +1,6 @@
+"""The reception service under test: one running instance per test module (keten_shared.testing.service_fixtures)."""
+
+from keten_reception.entrypoints.app import spec
+from keten_shared.testing.service_fixtures import service_app_fixture
+
+app = service_app_fixture(spec)
