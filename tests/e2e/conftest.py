@@ -83,9 +83,13 @@ class Stack:
             await consumer.seek_to_beginning(*partitions)
             ends = await consumer.end_offsets(partitions)
             records: list[Any] = []
-            while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
-                for batch in (await consumer.getmany(timeout_ms=500)).values():
-                    records.extend(batch)
+            # Read until the end offsets are passed and a poll comes back empty: the embedded broker
+            # under-reports end offsets when a producer sent several messages in one batch.
+            while True:
+                batch = [r for rs in (await consumer.getmany(timeout_ms=300)).values() for r in rs]
+                records.extend(batch)
+                if not batch and not [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
+                    break
             return records
         finally:
             await consumer.stop()
