@@ -11,6 +11,7 @@ import jwt
 import pytest
 
 from keten_shared.events.catalog.asylum import DecisionOutcome
+from keten_shared.testing.checks import assert_problem
 
 CASEWORKER = "asylum-caseworker"
 BASE = "/v1/applications"
@@ -36,17 +37,6 @@ def body(**overrides: Any) -> dict[str, Any]:
 def decision(**overrides: Any) -> dict[str, Any]:
     values: dict[str, Any] = {"outcome": "REJECTED_UNFOUNDED", "notified_at": "2026-07-10T09:00:00+02:00"}
     return {k: v for k, v in (values | overrides).items() if v is not None}
-
-
-def assert_problem(response, status: int, slug: str | None = None) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    problem = response.json()
-    assert problem["status"] == status
-    assert problem["type"].startswith("urn:keten:problem:")
-    if slug is not None:
-        assert problem["type"] == f"urn:keten:problem:{slug}"
-    return problem
 
 
 async def register(app, **overrides: Any) -> dict[str, Any]:

@@ -11,23 +11,13 @@ import pytest
 from keten_dublin.service_layer import handlers
 from keten_shared.events.catalog.asylum import ApplicationRegistered
 from keten_shared.events.catalog.common import PersonDetails
+from keten_shared.testing.checks import assert_problem
 
 OFFICER = "dublin-officer"
 BASE = "/v1/procedures"
 
 # The API tests need no event consumer (joining its group only slows the module down).
 APP_SETTINGS = {"consumer_enabled": False}
-
-
-def assert_problem(response, status: int, slug: str | None = None) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    problem = response.json()
-    assert problem["status"] == status
-    assert problem["type"].startswith("urn:keten:problem:")
-    if slug is not None:
-        assert problem["type"] == f"urn:keten:problem:{slug}"
-    return problem
 
 
 async def start(app, event_of, person_id: str, registered_at: datetime) -> ApplicationRegistered:

@@ -12,23 +12,13 @@ import pytest
 from keten_reception.service_layer import handlers
 from keten_shared.events.catalog.asylum import ApplicationRegistered
 from keten_shared.events.catalog.common import PersonDetails
+from keten_shared.testing.checks import assert_problem
 
 AMS = ZoneInfo("Europe/Amsterdam")
 OFFICER = "reception-officer"
 BASE = "/v1/reception-files"
 # The API tests need no event consumer (joining its group only slows the module down).
 APP_SETTINGS = {"consumer_enabled": False}
-
-
-def assert_problem(response, status: int, slug: str | None = None) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    problem = response.json()
-    assert problem["status"] == status
-    assert problem["type"].startswith("urn:keten:problem:")
-    if slug is not None:
-        assert problem["type"] == f"urn:keten:problem:{slug}"
-    return problem
 
 
 async def open_file(app, event_of, person_id: str) -> ApplicationRegistered:

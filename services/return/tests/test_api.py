@@ -18,22 +18,12 @@ from keten_shared.events.catalog.screening import (
     ScreeningCaseReferred,
     ScreeningReason,
 )
+from keten_shared.testing.checks import assert_problem
 
 OFFICER = "return-officer"
 BASE = "/v1/return-cases"
 # The API tests need no event consumer (joining its group only slows the module down).
 APP_SETTINGS = {"consumer_enabled": False}
-
-
-def assert_problem(response, status: int, slug: str | None = None) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    problem = response.json()
-    assert problem["status"] == status
-    assert problem["type"].startswith("urn:keten:problem:")
-    if slug is not None:
-        assert problem["type"] == f"urn:keten:problem:{slug}"
-    return problem
 
 
 async def after_asylum_decision(app, event_of, person_id: str, asylum_case_id: str | None = None) -> DecisionIssued:

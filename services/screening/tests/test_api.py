@@ -15,6 +15,7 @@ from sqlalchemy import select, text
 from keten_screening.adapters.orm import screenings
 from keten_shared.events.envelope import CloudEvent
 from keten_shared.http.auth import mint_token
+from keten_shared.testing.checks import assert_problem
 
 OFFICER = "screening-officer"
 BASE = "/v1/screenings"
@@ -28,17 +29,6 @@ def body(**overrides: Any) -> dict[str, Any]:
         "person": {"family_name": "Doe", "given_names": "Jan", "sex": "M", "nationalities": ["SYR"]},
     }
     return {k: v for k, v in (values | overrides).items() if v is not None}
-
-
-def assert_problem(response, status: int, slug: str | None = None) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    problem = response.json()
-    assert problem["status"] == status
-    assert problem["type"].startswith("urn:keten:problem:")
-    if slug is not None:
-        assert problem["type"] == f"urn:keten:problem:{slug}"
-    return problem
 
 
 async def start(app, **overrides: Any) -> dict[str, Any]:
