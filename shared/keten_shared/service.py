@@ -62,7 +62,9 @@ class Runtime:
         self.settings = settings
         self.clock = clock or SystemClock()
         self.topics = Topics(settings.topic_prefix)
-        self.engine: AsyncEngine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
+        self.engine: AsyncEngine = create_engine(
+            settings.database_url_for(spec.name), pool_size=settings.database_pool_size
+        )
         self.sessionmaker: async_sessionmaker[AsyncSession] = session_factory(self.engine)
         self.calendar = HolidayCalendar(settings.member_state)
         self.zone = ZoneInfo(settings.timezone) if settings.timezone else member_state_timezone(settings.member_state)

@@ -7,7 +7,6 @@ each ``KETEN_*`` variable it sets is a field of this model.
 from __future__ import annotations
 
 from enum import StrEnum
-from pathlib import Path
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,9 +30,8 @@ DEV_JWT_SECRET = "keten-local-development-secret-not-for-production"
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="KETEN_", env_nested_delimiter="__", extra="ignore")
 
-    database_url: str = Field(
-        "sqlite+aiosqlite:///.keten/service.db",
-        description="SQLAlchemy async URL of this service's own database",
+    database_url: str | None = Field(
+        None, description="SQLAlchemy async URL of this service's own database; default .keten/<service>.db (SQLite)"
     )
     database_pool_size: int = Field(5, ge=1, description="connection pool size (PostgreSQL)")
     migrate_on_start: bool = Field(False, description="run Alembic migrations before serving (local mode)")
@@ -84,6 +82,6 @@ class ServiceSettings(BaseSettings):
     def base_url(self) -> str:
         return self.public_url or f"http://{self.http_host}:{self.http_port}"
 
-    def sqlite_path(self) -> Path | None:
-        prefix = "sqlite+aiosqlite:///"
-        return Path(self.database_url.removeprefix(prefix)) if self.database_url.startswith(prefix) else None
+    def database_url_for(self, service: str) -> str:
+        """The configured database, or the service's own SQLite file: never one shared by two services."""
+        return self.database_url or f"sqlite+aiosqlite:///.keten/{service}.db"

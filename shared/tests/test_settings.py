@@ -22,7 +22,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def test_defaults_are_the_embedded_local_mode() -> None:
     settings = ServiceSettings()
-    assert settings.database_url.startswith("sqlite+aiosqlite:///")
+    assert settings.database_url_for("screening").startswith("sqlite+aiosqlite:///")
     assert settings.auth_mode is AuthMode.LOCAL and settings.log_format is LogFormat.JSON
     assert settings.deadlines.liberty_cap_policy is LibertyCapPolicy.UNROLLED
     assert settings.base_url == "http://127.0.0.1:8000"
@@ -51,7 +51,7 @@ def test_environment_variables_with_the_keten_prefix(monkeypatch: pytest.MonkeyP
     assert settings.deadlines.liberty_cap_policy is LibertyCapPolicy.LEGAL
     assert settings.deadlines.window_boundary is WindowBoundary.STRICT_ANNIVERSARY
     assert settings.deadlines.national_rule == {"BE": {"RD.7.1": Rule.APR_73}}
-    assert settings.sqlite_path() is None
+    assert settings.database_url_for("asylum") == settings.database_url
 
 
 @pytest.mark.parametrize(
@@ -79,12 +79,8 @@ def test_oidc_needs_a_jwks_url(monkeypatch: pytest.MonkeyPatch) -> None:
     assert ServiceSettings().auth_mode is AuthMode.OIDC
 
 
-def test_sqlite_path() -> None:
-    assert ServiceSettings(database_url="sqlite+aiosqlite:///.keten/asylum.db").sqlite_path() == Path(
-        ".keten/asylum.db"
-    )
-    assert ServiceSettings(database_url="sqlite+aiosqlite:////var/lib/keten/asylum.db").sqlite_path() == Path(
-        "/var/lib/keten/asylum.db"
-    )
-    assert ServiceSettings(database_url="postgresql+asyncpg://db/asylum").sqlite_path() is None
-    assert ServiceSettings().sqlite_path() == Path(".keten/service.db")
+def test_each_service_has_its_own_database_by_default() -> None:
+    assert ServiceSettings().database_url_for("asylum") == "sqlite+aiosqlite:///.keten/asylum.db"
+    assert ServiceSettings().database_url_for("return") == "sqlite+aiosqlite:///.keten/return.db"
+    configured = ServiceSettings(database_url="postgresql+asyncpg://db/asylum")
+    assert configured.database_url_for("asylum") == "postgresql+asyncpg://db/asylum"

@@ -37,7 +37,7 @@ def make_service_cli(load_spec: Callable[[], ServiceSpec], name: str) -> typer.T
         """Run the REST API, outbox relay, event consumer and deadline scheduler."""
         settings = ServiceSettings()
         if settings.migrate_on_start:
-            migrations.upgrade(package, settings.database_url)
+            migrations.upgrade(package, settings.database_url_for(name))
         uvicorn.run(
             create_app(load_spec(), settings),
             host=settings.http_host,
@@ -50,7 +50,7 @@ def make_service_cli(load_spec: Callable[[], ServiceSpec], name: str) -> typer.T
     @app.command()
     def migrate(revision: str = typer.Argument("heads", help="target revision")) -> None:
         """Apply the database migrations (plumbing branch and this service's own)."""
-        migrations.upgrade(package, ServiceSettings().database_url, revision)
+        migrations.upgrade(package, ServiceSettings().database_url_for(name), revision)
         typer.echo(f"{name}: database at {revision}")
 
     @dlq.command("list")
@@ -93,7 +93,7 @@ def make_service_cli(load_spec: Callable[[], ServiceSpec], name: str) -> typer.T
         """Publish already published events again, in their original order (consumers deduplicate)."""
 
         async def run() -> int:
-            engine = create_engine(ServiceSettings().database_url)
+            engine = create_engine(ServiceSettings().database_url_for(name))
             try:
                 return await mark_for_republish(
                     session_factory(engine),
@@ -112,7 +112,7 @@ def make_service_cli(load_spec: Callable[[], ServiceSpec], name: str) -> typer.T
         """How many events wait to be published."""
 
         async def run() -> int:
-            engine = create_engine(ServiceSettings().database_url)
+            engine = create_engine(ServiceSettings().database_url_for(name))
             try:
                 async with session_factory(engine)() as session:
                     return await unpublished_count(session)
