@@ -1,4 +1,4 @@
-"""An injectable clock, so tests and simulations can travel in time.
+"""An injectable clock, so tests can travel in time.
 
 Every service reads "now" from a Clock it was given, never from datetime.now(); the deadline
 scheduler, the outbox and the HTTP layer all share the one the service was started with.
@@ -39,13 +39,3 @@ class FixedClock:
 
     def advance(self, delta: timedelta) -> None:
         self._at += delta
-
-
-class OffsetClock:
-    """The system clock shifted by a fixed offset; for simulations against a running stack."""
-
-    def __init__(self, offset: timedelta) -> None:
-        self._offset = offset
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self._offset

@@ -70,9 +70,3 @@ class ServiceProcess:
         code = self.process.returncode
         self.process = None
         return code
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        self.process = None

@@ -90,7 +90,6 @@ class EventConsumer:
         self._handlers = dict(handlers)
         self._dead_letters = dead_letters
         self._retry = retry
-        self.assigned = asyncio.Event()  # set once the group gave this instance its partitions
 
     async def run(self) -> None:
         consumer = self._new_kafka_consumer()
@@ -98,8 +97,6 @@ class EventConsumer:
             await consumer.start()
             while True:
                 batches = await consumer.getmany(timeout_ms=1000)
-                if consumer.assignment():
-                    self.assigned.set()
                 for partition, messages in batches.items():
                     for message in messages:
                         await self.process(message)

@@ -23,7 +23,3 @@ class Topics:
 
     def consumer_group(self, service: str) -> str:
         return f"{self.prefix}{service}"
-
-    def service_of_event_topic(self, topic: str) -> str | None:
-        name = topic.removeprefix(self.prefix)
-        return name.removesuffix(".events") if name.endswith(".events") else None
