@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiokafka import AIOKafkaProducer
@@ -48,6 +49,8 @@ class ServiceSpec:
     event_handlers: Mapping[str, EventHandler] = field(default_factory=dict)
     deadline_handlers: Mapping[str, DeadlineHandler] = field(default_factory=dict)
     roles: Sequence[str] = ()  # the roles its endpoints admit, for `keten token` and the docs
+    # Gateways to systems outside keten (Eurodac, DubliNet, ...), built once per process.
+    adapters: Callable[[ServiceSettings, Clock], Any] | None = None
 
     @property
     def consumed_services(self) -> list[str]:
@@ -69,6 +72,7 @@ class Runtime:
         self.calendar = HolidayCalendar(settings.member_state)
         self.zone = ZoneInfo(settings.timezone) if settings.timezone else member_state_timezone(settings.member_state)
         self.token_verifier = TokenVerifier(settings)
+        self.adapters = spec.adapters(settings, self.clock) if spec.adapters else None
         self.producer: AIOKafkaProducer | None = None
         self.relay: OutboxRelay | None = None
         self.consumer: EventConsumer | None = None
@@ -81,6 +85,7 @@ class Runtime:
             settings=settings,
             calendar=self.calendar,
             zone=self.zone,
+            adapters=self.adapters,
             on_events_committed=self._wake_relay,
         )
         self._tasks: dict[str, asyncio.Task[None]] = {}

@@ -39,6 +39,7 @@ class UnitOfWorkFactory:
     settings: ServiceSettings
     calendar: HolidayCalendar
     zone: ZoneInfo
+    adapters: Any = None  # the service's gateways to outside systems (ServiceSpec.adapters)
     on_events_committed: Callable[[], None] = lambda: None
 
     def __call__(self) -> UnitOfWork:
@@ -52,6 +53,7 @@ class UnitOfWork:
         self.settings = factory.settings
         self.calendar = factory.calendar
         self.zone = factory.zone
+        self.adapters = factory.adapters
         self.session: AsyncSession = factory.sessionmaker()
         self._events: list[dict[str, Any]] = []
         self._audit: list[dict[str, Any]] = []
@@ -134,22 +136,26 @@ class UnitOfWork:
         *,
         case_id: str,
         kind: str,
-        deadline: Deadline,
+        deadline: Deadline | None = None,
         due_at: datetime | None = None,
         payload: dict[str, Any] | None = None,
+        legal_basis: str | None = None,
     ) -> uuid.UUID:
-        """Keep a legal time limit open; the scheduler acts on it at ``due_at`` (default: the
-        deadline's operational end, as time.md §3.10 prescribes per purpose)."""
+        """Have the scheduler act at ``due_at``: by default the deadline's operational end, as time.md §3.10
+        prescribes per purpose. Without a deadline it is a work item (e.g. a call to an outside system that the
+        scheduler retries with backoff until it succeeds)."""
+        if deadline is None and due_at is None:
+            raise ValueError("schedule needs a deadline or a due_at")
         deadline_id = uuid.uuid4()
         await self.session.execute(
             insert(deadlines).values(
                 id=deadline_id,
                 case_id=case_id,
                 kind=kind,
-                due_at=due_at or deadline.operational_end,
+                due_at=due_at or deadline.operational_end,  # type: ignore[union-attr]
                 status="open",
-                legal_basis=deadline.legal_basis,
-                computation=deadline.to_dict(),
+                legal_basis=legal_basis or (deadline.legal_basis if deadline else None),
+                computation=deadline.to_dict() if deadline else None,
                 payload=payload,
                 created_at=self.now(),
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Table, select
+from sqlalchemy import ColumnElement, Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keten_shared.errors import NotFound
@@ -36,10 +36,11 @@ class Repository(Generic[T]):
         query = select(self.entity).where(*(self.table.c[name] == value for name, value in equal.items()))
         return (await self.session.execute(query)).scalars().first()
 
-    async def list(self, *, cursor: str | None, limit: int, **equal: Any) -> list[T]:
-        """Items matching every non-None filter, oldest first, at most ``limit`` + 1 (to detect a next page)."""
+    async def list(self, *conditions: ColumnElement[bool], cursor: str | None, limit: int, **equal: Any) -> list[T]:
+        """Items matching ``conditions`` and every non-None equality filter, oldest first, at most ``limit`` + 1
+        (to detect a next page)."""
         query = select(self.entity).where(
-            *(self.table.c[name] == value for name, value in equal.items() if value is not None)
+            *conditions, *(self.table.c[name] == value for name, value in equal.items() if value is not None)
         )
         query = keyset(query, self.table.c.created_at, self.table.c.id, cursor, limit)
         return list((await self.session.execute(query)).scalars())

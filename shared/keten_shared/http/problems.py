@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -69,6 +70,11 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _stale(request: Request, _exc: StaleDataError) -> JSONResponse:
         # Any flush may find that the version column moved under us (optimistic concurrency).
         return await _keten(request, ConcurrentModification("the record was changed meanwhile; reload and retry"))
+
+    @app.exception_handler(IntegrityError)
+    async def _conflict(request: Request, _exc: IntegrityError) -> JSONResponse:
+        # A uniqueness the database guards (e.g. one running screening a person) was hit by a concurrent request.
+        return await _keten(request, ConcurrentModification("the change conflicts with one made at the same time"))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from fastapi import Response
+from sqlalchemy import ColumnElement
 
 from keten_shared.db.repository import Repository
 from keten_shared.http.pagination import Page, page
@@ -29,13 +30,13 @@ async def read_page(
     uow: UnitOfWork,
     repository: Repository[T],
     render: Callable[[T], Any],
-    *,
+    *conditions: ColumnElement[bool],
     cursor: str | None,
     limit: int,
     **filters: Any,
 ) -> Page[Any]:
-    """One page of the records matching ``filters`` (None means no filter)."""
-    found = await repository.list(cursor=cursor, limit=limit, **filters)
+    """One page of the records matching ``conditions`` and ``filters`` (None means no filter)."""
+    found = await repository.list(*conditions, cursor=cursor, limit=limit, **filters)
     result = page(found, limit, render)
     for item in found[:limit]:
         uow.audit(
