@@ -21,6 +21,7 @@ applications = Table(
     Column("member_state", String(2), nullable=False),
     Column("person", JSONDocument, nullable=False),
     Column("screening_case_id", String(200), nullable=True, unique=True),
+    Column("screening_referral", JSONDocument, nullable=True),
     Column("unaccompanied_minor", Boolean, nullable=False),
     Column("status", str_enum(ApplicationStatus), nullable=False, index=True),
     Column("made_at", UTCDateTime, nullable=False),

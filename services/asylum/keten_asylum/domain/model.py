@@ -83,6 +83,8 @@ class Application:
     lodging_deadline: date
     created_at: datetime
     screening_case_id: str | None = None
+    # What screening found (SR 17 form, routing facts, Eurodac hits): the input of procedure routing (APR 42-45).
+    screening_referral: dict[str, Any] | None = None
     unaccompanied_minor: bool = False
     status: ApplicationStatus = ApplicationStatus.REGISTERED
     version: int = 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -53,6 +54,9 @@ class ApplicationOut(BaseModel):
     person: PersonDetails
     status: ApplicationStatus
     screening_case_id: str | None
+    screening_referral: dict[str, Any] | None = Field(
+        description="the screening form, routing facts and Eurodac facts the referral brought (SR 17, 18)"
+    )
     unaccompanied_minor: bool
     made_at: datetime
     registered_at: datetime

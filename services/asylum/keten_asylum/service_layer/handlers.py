@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from keten_asylum.adapters.repository import ApplicationRepository
 from keten_asylum.domain import deadlines
@@ -29,6 +30,7 @@ async def register_application(
     made_at: datetime,
     person_id: str | None = None,
     screening_case_id: str | None = None,
+    screening_referral: dict[str, Any] | None = None,
     registration_start: datetime | None = None,
     unaccompanied_minor: bool = False,
 ) -> Application:
@@ -50,6 +52,7 @@ async def register_application(
         lodging_deadline=lodging.legal_last_day,
         created_at=now,
         screening_case_id=screening_case_id,
+        screening_referral=screening_referral,
         unaccompanied_minor=unaccompanied_minor,
     )
     ApplicationRepository(uow.session).add(application)
@@ -134,6 +137,8 @@ async def on_screening_case_referred(data: ScreeningCaseReferred, _event: CloudE
         made_at=data.application_made_at,
         person_id=data.person_id,
         screening_case_id=data.case_id,
+        screening_referral=data.model_dump(mode="json", include={"form", "asylum_routing", "eurodac", "referral_note"}),
+        unaccompanied_minor=bool(data.asylum_routing and data.asylum_routing.unaccompanied_minor),
         registration_start=registration_clock_start(data.application_made_at, data.referred_at, data.screening_reason),
     )
 
