@@ -64,6 +64,12 @@ class Stack:
     def auth(self, service: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[service]}"}
 
+    def auth_as(self, role: str) -> dict[str, str]:
+        token = mint_token(
+            ServiceSettings(), subject=f"e2e-{role}", roles=[role], ttl=timedelta(hours=1), now=datetime.now(UTC)
+        )
+        return {"Authorization": f"Bearer {token}"}
+
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"
 
@@ -136,6 +142,7 @@ async def stack(broker: EmbeddedBroker, tmp_path_factory: pytest.TempPathFactory
         "KETEN_TOPIC_PARTITIONS": "3",
         "KETEN_MIGRATE_ON_START": "true",
         "KETEN_RELAY_POLL_INTERVAL_MS": "100",
+        "KETEN_SCHEDULER_POLL_INTERVAL_MS": "200",
         "KETEN_CONSUMER_BACKOFF_INITIAL_MS": "50",
         "KETEN_CONSUMER_BACKOFF_MAX_MS": "500",
         "KETEN_KAFKA_SESSION_TIMEOUT_MS": "6000",

@@ -23,8 +23,8 @@ def _ago(**delta: float) -> str:
     return (datetime.now(UTC) - timedelta(**delta)).isoformat()
 
 
-async def screen_and_refer_to_asylum(stack: Stack, family_name: str) -> dict:
-    """Screening → application made → completion; returns the asylum application registered from it."""
+async def screen(stack: Stack, family_name: str, *, apply: bool) -> dict:
+    """A whole screening through the REST API, as officers and medical staff record it; returns the referred case."""
     async with stack.client("screening") as screening:
         created = await screening.post(
             "/v1/screenings",
@@ -32,21 +32,44 @@ async def screen_and_refer_to_asylum(stack: Stack, family_name: str) -> dict:
                 "screening_reason": "BORDER_IRREGULAR",
                 "trigger_event_ts": _ago(hours=5),
                 "location": "Ter Apel",
-                "person": {"family_name": family_name, "given_names": "Test", "nationalities": ["SYR"]},
+                "person": {"family_name": family_name, "given_names": "Test", "sex": "M", "nationalities": ["SYR"]},
             },
         )
         assert created.status_code == 201, created.text
-        screening_id = created.json()["id"]
-        made = await screening.post(f"/v1/screenings/{screening_id}/application", json={"made_at": _ago(hours=4)})
-        assert made.status_code == 200, made.text
-        referred = await screening.post(f"/v1/screenings/{screening_id}/completion")
+        path = f"/v1/screenings/{created.json()['id']}"
+        steps = [
+            ("post", "start", {"started_at": _ago(hours=4)}, None),
+            ("put", "information", {"provided_at": _ago(hours=4), "language": "ar", "channel": "ORAL"}, None),
+            ("put", "health-check", {"medical_staff": "nurse-7"}, stack.auth_as("screening-medical-staff")),
+            ("put", "vulnerability-check", {"vulnerabilities": ["TORTURE_OR_INHUMAN_TREATMENT"]}, None),
+            ("put", "identification", {"nationalities": ["SYR"]}, None),
+            ("post", "security-check", {}, None),
+            ("put", "biometrics", {"outcome": "CAPTURED", "template_ref": f"tpl-{uuid.uuid4()}"}, None),
+            *([("post", "application", {"made_at": _ago(hours=3)}, None)] if apply else []),
+            ("put", "form-review", {"reviewed_with_person_at": _ago(hours=2)}, None),
+        ]
+        for method, step, body, headers in steps:
+            response = await screening.request(method, f"{path}/{step}", json=body, headers=headers)
+            assert response.status_code == 200, (step, response.text)
+
+        async def transmitted_to_eurodac():  # the scheduler transmits the captured biometrics (ED 22(2))
+            return (await screening.get(path)).json()["eurodac"]["transmissions"]
+
+        await eventually(transmitted_to_eurodac)
+        referred = await screening.post(f"{path}/completion")
         assert referred.status_code == 200, referred.text
-        assert referred.json()["status"] == "REFERRED_ASYLUM"
+        return referred.json()
+
+
+async def screen_and_refer_to_asylum(stack: Stack, family_name: str) -> dict:
+    """Screening with an application → referral to asylum; returns the application registered from it."""
+    referred = await screen(stack, family_name, apply=True)
+    assert (referred["status"], referred["referral_basis"]) == ("REFERRED_ASYLUM", "SR Art 18(2)")
 
     async with stack.client("asylum") as asylum:
 
         async def registered():
-            page = (await asylum.get("/v1/applications", params={"screening_case_id": screening_id})).json()
+            page = (await asylum.get("/v1/applications", params={"screening_case_id": referred["id"]})).json()
             return page["items"][0] if page["items"] else None
 
         return await eventually(registered)
@@ -108,6 +131,27 @@ async def test_a_negative_decision_becomes_exactly_one_return_decision(stack: St
     assert issued[0]["data"]["asylum_decision_id"] == decision["id"]
     # The trace of the caseworker's request reaches the return decision through two services.
     assert issued[0]["traceparent"].split("-")[1] == trace_id
+
+
+async def test_an_applicant_reaches_asylum_with_the_referral_facts(stack: Stack):
+    application = await screen_and_refer_to_asylum(stack, "Yousef")
+    referral = application["screening_referral"]
+    assert referral["asylum_routing"]["arrival_mode"] == "IRREGULAR_CROSSING"  # APR 43(1)(b)
+    assert referral["asylum_routing"]["sr_category"] == "5(1)"  # APR 27(7) applies
+    assert referral["asylum_routing"]["vulnerabilities"] == ["TORTURE_OR_INHUMAN_TREATMENT"]
+    assert referral["form"]["application_made"] is True
+    assert referral["eurodac"]["references"][0]["category"] == "IRREGULAR_CROSSER"
+    assert application["unaccompanied_minor"] is False
+
+
+async def test_a_person_who_does_not_apply_reaches_the_return_service(stack: Stack):
+    referred = await screen(stack, "Salem", apply=False)
+    assert (referred["status"], referred["referral_basis"]) == ("REFERRED_RETURN", "SR Art 18(1)")
+    cases = await eventually(lambda: return_cases(stack, screening_case_id=referred["id"]), within=15)
+    assert len(cases) == 1
+    assert cases[0]["trigger"] == "SCREENING_REFERRAL"
+    assert cases[0]["decision"]["legal_basis"] == ["SR Art 18(1)", "RD Art 6(1)"]
+    assert cases[0]["person_id"] == referred["person_id"]
 
 
 async def test_a_positive_decision_yields_no_return_decision(stack: Stack):
