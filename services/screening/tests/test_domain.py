@@ -1566,3 +1566,5 @@ def test_sr_13_minor_uam_and_representative_in_the_routing_facts(minor, expected
     facts = asylum_routing_facts(c)
     assert (facts.minor, facts.unaccompanied_minor, facts.representative_id) == expected
     assert facts.age_doubt is minor.get("age_doubt", False)
+    # SR 13(2): a child screened with an adult family member is referred with that adult's screening.
+    assert facts.accompanying_adult_case_id == minor.get("accompanying_adult_case_id")

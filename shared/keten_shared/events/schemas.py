@@ -7,7 +7,6 @@ as descriptions); anything else is a breaking change and needs a new version.
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -59,25 +58,39 @@ def breaking_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
 
 
 def _compare(old: Any, new: Any, path: str, problems: list[str]) -> None:
-    if isinstance(old, dict) and isinstance(new, dict) and ("properties" in old or "properties" in new):
-        old_props, new_props = old.get("properties", {}), new.get("properties", {})
-        old_req, new_req = set(old.get("required", [])), set(new.get("required", []))
-        for name in old_props.keys() - new_props.keys():
-            problems.append(f"{path}.{name}: property removed")
-        for name in new_props.keys() - old_props.keys():
-            if name in new_req:
-                problems.append(f"{path}.{name}: new property is required")
-        for name in old_req ^ (new_req - (new_props.keys() - old_props.keys())):
-            problems.append(f"{path}.{name}: required-ness changed")
-        for name in old_props.keys() & new_props.keys():
-            _compare(old_props[name], new_props[name], f"{path}.{name}", problems)
-        rest_old = {k: v for k, v in old.items() if k not in {"properties", "required"}}
-        rest_new = {k: v for k, v in new.items() if k not in {"properties", "required"}}
-        if rest_old != rest_new:
-            problems.append(f"{path}: object constraints changed")
+    """Walk both shapes together: objects by their properties, other keywords and lists (anyOf, enum, ...)
+    element by element, so that an optional property added at any depth is recognised as compatible."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        if "properties" in old or "properties" in new:
+            _compare_properties(old, new, path, problems)
+            old = {k: v for k, v in old.items() if k not in {"properties", "required"}}
+            new = {k: v for k, v in new.items() if k not in {"properties", "required"}}
+        for keyword in sorted(old.keys() | new.keys()):
+            if keyword not in old or keyword not in new:
+                problems.append(f"{path}: keyword {keyword} {'added' if keyword in new else 'removed'}")
+            else:
+                _compare(old[keyword], new[keyword], f"{path}/{keyword}", problems)
         return
-    if copy.deepcopy(old) != copy.deepcopy(new):
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        for index, (o, n) in enumerate(zip(old, new, strict=True)):
+            _compare(o, n, f"{path}[{index}]", problems)
+        return
+    if old != new:
         problems.append(f"{path}: changed from {json.dumps(old, sort_keys=True)} to {json.dumps(new, sort_keys=True)}")
+
+
+def _compare_properties(old: dict[str, Any], new: dict[str, Any], path: str, problems: list[str]) -> None:
+    old_props, new_props = old.get("properties", {}), new.get("properties", {})
+    old_req, new_req = set(old.get("required", [])), set(new.get("required", []))
+    added = new_props.keys() - old_props.keys()
+    for name in sorted(old_props.keys() - new_props.keys()):
+        problems.append(f"{path}.{name}: property removed")
+    for name in sorted(added & new_req):
+        problems.append(f"{path}.{name}: new property is required")
+    for name in sorted(old_req ^ (new_req - added)):
+        problems.append(f"{path}.{name}: required-ness changed")
+    for name in sorted(old_props.keys() & new_props.keys()):
+        _compare(old_props[name], new_props[name], f"{path}.{name}", problems)
 
 
 def check_committed(root: Path = SCHEMA_DIR) -> dict[str, list[str]]:

@@ -112,3 +112,47 @@ def test_check_reports_a_breaking_change_without_a_new_version(tmp_path):
     report = check_committed(tmp_path)
     assert list(report) == [f"{model.event_type} v{model.version}"]
     assert "breaking change without a new version" in report[f"{model.event_type} v{model.version}"][0]
+
+
+NESTED_OLD = {
+    "type": "object",
+    "properties": {
+        "facts": {
+            "anyOf": [
+                {
+                    "type": "object",
+                    "properties": {"a": {"type": "string"}, "b": {"enum": ["X", "Y"]}},
+                    "required": ["a"],
+                },
+                {"type": "null"},
+            ]
+        }
+    },
+}
+
+
+def nested(edit) -> dict:
+    new = copy.deepcopy(NESTED_OLD)
+    edit(new["properties"]["facts"]["anyOf"][0])
+    return new
+
+
+def test_an_optional_property_added_inside_an_optional_object_is_compatible():
+    assert breaking_changes(NESTED_OLD, nested(lambda o: o["properties"].update(c={"type": "string"}))) == []
+
+
+@pytest.mark.parametrize(
+    ("edit", "reason"),
+    [
+        (lambda o: o["properties"].pop("a"), "$.facts/anyOf[0].a: property removed"),
+        (lambda o: o["properties"]["b"]["enum"].append("Z"), "$.facts/anyOf[0].b"),
+        (lambda o: o.update(additionalProperties=False), "keyword additionalProperties added"),
+        (
+            lambda o: (o["properties"].update(c={"type": "string"}), o["required"].append("c")),
+            "new property is required",
+        ),
+    ],
+)
+def test_breaking_changes_inside_an_optional_object_are_detected(edit, reason):
+    problems = breaking_changes(NESTED_OLD, nested(edit))
+    assert any(reason in p for p in problems), problems

@@ -117,6 +117,7 @@ def asylum_routing_facts(case: ScreeningCase) -> AsylumRoutingFacts:
         unaccompanied_minor=case.unaccompanied_minor,
         age_doubt=bool(minor and minor.age_doubt),
         representative_id=(minor.representative_id or minor.trained_person_id) if minor else None,
+        accompanying_adult_case_id=minor.accompanying_adult_case_id if minor else None,
         vulnerabilities=[v.value for v in vulnerability.vulnerabilities] if vulnerability else [],
         special_reception_needs=vulnerability.special_reception_needs if vulnerability else [],
         special_procedural_needs=vulnerability.special_procedural_needs if vulnerability else [],

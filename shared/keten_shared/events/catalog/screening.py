@@ -133,6 +133,9 @@ class AsylumRoutingFacts(Part):
     unaccompanied_minor: bool = False
     age_doubt: bool = False
     representative_id: str | None = None
+    accompanying_adult_case_id: str | None = Field(
+        None, description="SR 13(2): the screening of the adult family member the child was screened with"
+    )
     vulnerabilities: list[str] = Field(default_factory=list)
     special_reception_needs: list[str] = Field(default_factory=list)
     special_procedural_needs: list[str] = Field(default_factory=list)
