@@ -5,5 +5,5 @@ from keten_shared.testing.checks import assert_migrations_match_models
 
 async def test_migrations_match_the_orm_and_go_down_and_up(postgres_url):
     await assert_migrations_match_models(
-        "keten_screening", {"screenings", "security_findings", "allegations"}, postgres_url
+        "keten_screening", {"screenings", "security_findings", "allegations", "eurodac_registrations"}, postgres_url
     )

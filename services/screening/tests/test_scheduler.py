@@ -382,3 +382,19 @@ async def test_default_policy_forces_the_same_case_at_the_strict_end(app, clock)
     clock.set(end_of(2026, 7, 11))
     await fire(app)
     assert (await get(app, sid))["status"] == "CONTINUE_RETURN"
+
+
+async def test_the_background_transmission_does_not_invalidate_an_officers_etag(app, clock):
+    """The Eurodac registration is versioned apart from the screening: the scheduler transmitting in the background
+    never turns an officer's next step into a 409/412."""
+    sid = await open_case(app, local(2026, 7, 9, 12, 0))
+    await put(app, sid, "biometrics", {"outcome": "CAPTURED", "template_ref": f"tpl-etag-{sid}"})
+    seen = await app.client.get(f"/v1/screenings/{sid}", headers=app.auth(OFFICER))
+    assert await fire(app) >= 1  # the transmission, meanwhile
+    assert (await get(app, sid))["eurodac"]["transmissions"], "the transmission happened"
+    step = await app.client.put(
+        f"/v1/screenings/{sid}/cooperation",
+        json={},
+        headers={**app.auth(OFFICER), "If-Match": seen.headers["etag"]},
+    )
+    assert step.status_code == 200, step.text

@@ -7,10 +7,10 @@ restricted security findings live in their own table, read only by supervisors.
 from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, MetaData, String, Table, Text, false, text
-from sqlalchemy.orm import registry
+from sqlalchemy.orm import registry, relationship
 
 from keten_screening.domain.case import ScreeningCase, ScreeningStatus
-from keten_screening.domain.eurodac_record import EurodacRecord
+from keten_screening.domain.eurodac_record import EurodacRecord, EurodacRegistration
 from keten_screening.domain.monitoring import (
     Allegation,
     AllegationCategory,
@@ -81,12 +81,20 @@ screenings = Table(
     Column("form_details", PydanticJSON(FormDetails), nullable=True),
     Column("form_review", PydanticJSON(FormReview), nullable=True),
     Column("restriction", PydanticJSON(Restriction), nullable=True),
-    Column("eurodac", PydanticJSON(EurodacRecord), nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False),
     Index("ix_screenings_location", "location"),
     # Chapter §8.10: one running screening per person, also when two intakes race.
     Index("uq_screenings_running_person", "person_id", unique=True, postgresql_where=RUNNING, sqlite_where=RUNNING),
+)
+
+# ED 13-31: the person's Eurodac registration, versioned on its own (see EurodacRegistration).
+eurodac_registrations = Table(
+    "eurodac_registrations",
+    metadata,
+    Column("screening_id", String(36), ForeignKey("screenings.id"), primary_key=True),
+    Column("record", PydanticJSON(EurodacRecord), nullable=False),
+    Column("version", Integer, nullable=False),
 )
 
 # SR 15-16, 17(1)(h): what a security database returned; the form and the referral say only whether there was a hit.
@@ -122,5 +130,13 @@ allegations = Table(
     Column("version", Integer, nullable=False),
 )
 
-mapper_registry.map_imperatively(ScreeningCase, screenings, version_id_col=screenings.c.version)
+mapper_registry.map_imperatively(
+    EurodacRegistration, eurodac_registrations, version_id_col=eurodac_registrations.c.version
+)
+mapper_registry.map_imperatively(
+    ScreeningCase,
+    screenings,
+    version_id_col=screenings.c.version,
+    properties={"eurodac_registration": relationship(EurodacRegistration, uselist=False, lazy="selectin")},
+)
 mapper_registry.map_imperatively(Allegation, allegations, version_id_col=allegations.c.version)

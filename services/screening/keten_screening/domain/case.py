@@ -14,7 +14,7 @@ from keten_screening.domain.eurodac import (
     categories_for,
     check_biometric_capture,
 )
-from keten_screening.domain.eurodac_record import EurodacRecord, Transmission
+from keten_screening.domain.eurodac_record import EurodacRecord, EurodacRegistration, Transmission
 from keten_screening.domain.records import (
     Biometrics,
     BiometricsOutcome,
@@ -125,11 +125,21 @@ class ScreeningCase:
     form_details: FormDetails | None = None
     form_review: FormReview | None = None
     restriction: Restriction | None = None
-    eurodac: EurodacRecord | None = None
+    eurodac_registration: EurodacRegistration | None = None
     nationalities: list[str] = field(default_factory=list)  # searchable: as declared, then as established
     version: int = 1
 
     # --- derived state -------------------------------------------------------------------------------
+
+    @property
+    def eurodac(self) -> EurodacRecord | None:
+        return self.eurodac_registration.record if self.eurodac_registration else None
+
+    def _keep_eurodac(self, record: EurodacRecord) -> None:
+        if self.eurodac_registration is None:
+            self.eurodac_registration = EurodacRegistration(screening_id=self.id, record=record)
+        else:
+            self.eurodac_registration.record = record
 
     @property
     def active(self) -> bool:
@@ -250,7 +260,7 @@ class ScreeningCase:
                 )
             eurodac = self.eurodac or EurodacRecord()
             due = [c for c in self.eurodac_categories() if not eurodac.transmitted(c)]
-            self.eurodac = eurodac.model_copy(update={"due": due})
+            self._keep_eurodac(eurodac.model_copy(update={"due": due}))
         elif record.not_taken_reason is NotTakenReason.UNDER_6 and biometrics_due(
             age, bool(minor and minor.age_doubt_around_six)
         ):
@@ -281,12 +291,14 @@ class ScreeningCase:
             raise TransitionNotAllowed(
                 f"the {transmission.category.value} dataset was already transmitted", current_status=self.status.value
             )
-        self.eurodac = eurodac.model_copy(
-            update={
-                "due": [c for c in eurodac.due if c is not transmission.category],
-                "transmissions": [*eurodac.transmissions, transmission],
-                "hits": [*eurodac.hits, *hits],
-            }
+        self._keep_eurodac(
+            eurodac.model_copy(
+                update={
+                    "due": [c for c in eurodac.due if c is not transmission.category],
+                    "transmissions": [*eurodac.transmissions, transmission],
+                    "hits": [*eurodac.hits, *hits],
+                }
+            )
         )
 
     def decide_hit(self, hit_id: str, *, confirmed: bool, expert: str, at: datetime) -> Hit:
@@ -295,8 +307,8 @@ class ScreeningCase:
             raise NotFound(f"screening {self.id} has no Eurodac hit {hit_id}")
         hit = self.eurodac.hit(hit_id)
         decided = hit.confirm(expert, at) if confirmed else hit.reject(expert, at)
-        self.eurodac = self.eurodac.model_copy(
-            update={"hits": [decided if h.hit_id == hit_id else h for h in self.eurodac.hits]}
+        self._keep_eurodac(
+            self.eurodac.model_copy(update={"hits": [decided if h.hit_id == hit_id else h for h in self.eurodac.hits]})
         )
         return decided
 
@@ -305,7 +317,7 @@ class ScreeningCase:
         eurodac = self.eurodac or EurodacRecord()
         if eurodac.transmitted(category) or category in eurodac.delayed_reported:
             return False
-        self.eurodac = eurodac.model_copy(update={"delayed_reported": [*eurodac.delayed_reported, category]})
+        self._keep_eurodac(eurodac.model_copy(update={"delayed_reported": [*eurodac.delayed_reported, category]}))
         return True
 
     def record_cooperation(self, record: Cooperation) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -40,3 +41,13 @@ class EurodacRecord(BaseModel):
     @property
     def confirmed_hits(self) -> list[Hit]:
         return [hit for hit in self.hits if hit.status is HitStatus.CONFIRMED]
+
+
+@dataclass
+class EurodacRegistration:
+    """A person's Eurodac registration, kept apart from the screening itself: it changes in the background (the
+    transmission, late hits) and outlives screening (ED 22(5)), so its changes never collide with officers' steps."""
+
+    screening_id: str
+    record: EurodacRecord
+    version: int = 1

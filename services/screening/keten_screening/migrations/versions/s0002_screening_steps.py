@@ -29,7 +29,6 @@ _STEP_COLUMNS = (
     "form_details",
     "form_review",
     "restriction",
-    "eurodac",
 )
 
 
@@ -53,6 +52,16 @@ def upgrade() -> None:
         table.create_index("ix_screenings_deadline_due_at", ["deadline_due_at"])
         table.create_index("ix_screenings_location", ["location"])
     op.create_table(
+        "eurodac_registrations",
+        sa.Column("screening_id", sa.String(36), nullable=False),
+        sa.Column("record", JSONDocument, nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.PrimaryKeyConstraint("screening_id", name="pk_eurodac_registrations"),
+        sa.ForeignKeyConstraint(
+            ["screening_id"], ["screenings.id"], name="fk_eurodac_registrations_screening_id_screenings"
+        ),
+    )
+    op.create_table(
         "security_findings",
         sa.Column("id", sa.String(36), nullable=False),
         sa.Column("screening_id", sa.String(36), nullable=False),
@@ -71,6 +80,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("security_findings")
+    op.drop_table("eurodac_registrations")
     with op.batch_alter_table("screenings") as table:
         table.drop_index("ix_screenings_location")
         table.drop_index("ix_screenings_deadline_due_at")
