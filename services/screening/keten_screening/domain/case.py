@@ -198,6 +198,10 @@ class ScreeningCase:
         self.held_at_external_border = held_at_external_border
         self.status = ScreeningStatus.IN_PROGRESS
 
+    def require_step(self, doing: str) -> None:
+        """Refuse now what recording a step would refuse (e.g. before asking outside systems)."""
+        self._step(doing)
+
     def _step(self, doing: str, *, emergency_health_care: bool = False) -> None:
         self._require(ScreeningStatus.IN_PROGRESS, doing=doing)
         # SR Art 13(3) (design invariant, chapter §2.4): apart from emergency health care, no step on an

@@ -94,10 +94,6 @@ async def open_screening(body: schemas.NewScreening, uow: UoW, response: Respons
     return await _changed(uow, case, response)
 
 
-class Due(StrEnum):
-    OVERDUE = "overdue"
-
-
 @router.get("", dependencies=[read], summary="Find screenings: by status, person, nationality, place or time limit")
 async def list_screenings(
     uow: UoW,

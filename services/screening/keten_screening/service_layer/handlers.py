@@ -326,7 +326,7 @@ async def run_security_check(
     eaw_offence_indications: bool,
 ) -> SecurityCheck:
     """SR Art 15-16: query the databases; the case keeps only whether there was a hit, the details stay restricted."""
-    case.record_security_check(SecurityCheck(systems_consulted=systems))  # refuses before asking anyone
+    case.require_step("record the security check")  # refused before any database is asked
     person = PersonDetails.model_validate(case.person)
     documents = tuple(d.number for d in case.identification.documents) if case.identification else ()
     subject = Subject(person.family_name, person.given_names, person.date_of_birth, documents)
