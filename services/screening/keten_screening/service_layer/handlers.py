@@ -120,7 +120,7 @@ async def open_case(
         await _schedule_completion_limit(uow, case, limit)
         for category in case.eurodac_categories():
             if category is not eurodac.EurodacCategory.APPLICANT:  # the applicant limit runs from the capture
-                await _schedule_eurodac_limit(uow, case, category, case.trigger_event_ts)
+                await _schedule_eurodac_limit(uow, case, category)
         if application_made_at is not None:
             _publish_application(uow, case)
     return case
@@ -137,11 +137,22 @@ async def _schedule_completion_limit(uow: UnitOfWork, case: ScreeningCase, limit
             await uow.schedule(case_id=case.id, kind=kind, deadline=limit, due_at=limit.operational_end - ahead)
 
 
-async def _schedule_eurodac_limit(
-    uow: UnitOfWork, case: ScreeningCase, category: eurodac.EurodacCategory, event_ts: datetime
-) -> None:
-    trigger = eurodac.ApplicantTrigger.MAKING if category is eurodac.EurodacCategory.APPLICANT else None
-    limit = eurodac.transmission_limit(category, event_ts, uow.calendar, applicant_trigger=trigger, tz=uow.zone)
+def _eurodac_limit(uow: UnitOfWork, case: ScreeningCase, category: eurodac.EurodacCategory) -> Deadline:
+    """ED 22(2), 23(2), 24(2): 72 hours from the apprehension or disembarkation; ED 15(1)(b): for an applicant at a
+    border crossing point, from the taking of the biometrics at the making of the application."""
+    if category is eurodac.EurodacCategory.APPLICANT:
+        return eurodac.transmission_limit(
+            category,
+            _taken_at(case.biometrics),
+            uow.calendar,  # type: ignore[arg-type]
+            applicant_trigger=eurodac.ApplicantTrigger.MAKING,
+            tz=uow.zone,
+        )
+    return eurodac.transmission_limit(category, case.trigger_event_ts, uow.calendar, tz=uow.zone)
+
+
+async def _schedule_eurodac_limit(uow: UnitOfWork, case: ScreeningCase, category: eurodac.EurodacCategory) -> None:
+    limit = _eurodac_limit(uow, case, category)
     await uow.schedule(
         case_id=case.id, kind=EURODAC_LIMIT, deadline=limit, due_at=limit.legal_end, payload={"category": category}
     )
@@ -387,7 +398,7 @@ async def record_biometrics(uow: UnitOfWork, case: ScreeningCase, record: Biomet
     if record.outcome is BiometricsOutcome.CAPTURED:
         if case.screening_reason is ScreeningReason.BORDER_BCP_APPLICANT:
             # ED 15(1)(b): the applicant's data are due 72 hours after the biometrics were taken at the making.
-            await _schedule_eurodac_limit(uow, case, eurodac.EurodacCategory.APPLICANT, _taken_at(record))
+            await _schedule_eurodac_limit(uow, case, eurodac.EurodacCategory.APPLICANT)
         # The transmission is work for the scheduler: retried with backoff until Eurodac answers.
         await uow.schedule(case_id=case.id, kind=EURODAC_TRANSMIT, due_at=uow.now(), legal_basis="ED Art 13(1)")
     elif record.not_taken_reason in (NotTakenReason.UNDER_6, NotTakenReason.ALREADY_REGISTERED):
@@ -604,15 +615,7 @@ async def on_eurodac_transmit(due: DueDeadline, uow: UnitOfWork) -> None:
     gateway: EurodacGateway = uow.adapters.eurodac
     for category in list(case.eurodac.due):
         receipt = await gateway.transmit(_dataset(uow, case, category))
-        limit = eurodac.transmission_limit(
-            category,
-            case.trigger_event_ts if category is not eurodac.EurodacCategory.APPLICANT else _taken_at(case.biometrics),
-            uow.calendar,
-            applicant_trigger=eurodac.ApplicantTrigger.MAKING
-            if category is eurodac.EurodacCategory.APPLICANT
-            else None,
-            tz=uow.zone,
-        )
+        limit = _eurodac_limit(uow, case, category)
         transmission = Transmission(
             category=category,
             reference_number=receipt.reference_number,
@@ -701,7 +704,7 @@ async def _release(uow: UnitOfWork, case: ScreeningCase) -> None:
     for category in case.eurodac_categories():
         if category is eurodac.EurodacCategory.APPLICANT:
             continue  # its limit runs from the capture and is checked by its own deadline row
-        limit = eurodac.transmission_limit(category, case.trigger_event_ts, uow.calendar, tz=uow.zone)
+        limit = _eurodac_limit(uow, case, category)
         if uow.now() >= limit.legal_end:
             await _report_delay(uow, case, category, limit.legal_end)
 
