@@ -29,6 +29,51 @@ class ProcedureType(StrEnum):
     BORDER = "BORDER"
 
 
+class RoutedProcedure(StrEnum):
+    """Where routing sends an application (asylum chapter §2.1, in its evaluation order)."""
+
+    PRELIMINARY_EXAMINATION = "PRELIMINARY_EXAMINATION"  # APR 55: subsequent application
+    BORDER = "BORDER"  # APR 43-54
+    ADMISSIBILITY = "ADMISSIBILITY"  # APR 38
+    ACCELERATED = "ACCELERATED"  # APR 42
+    REGULAR = "REGULAR"  # APR 35(4)
+
+
+class AcceleratedGround(StrEnum):
+    """APR Art 42(1)(a)-(j): grounds on which the merits examination is accelerated."""
+
+    IRRELEVANT = "IRRELEVANT"  # (a)
+    INCONSISTENT = "INCONSISTENT"  # (b)
+    MISLEADING = "MISLEADING"  # (c)
+    DELAY_REMOVAL = "DELAY_REMOVAL"  # (d)
+    SAFE_COUNTRY_ORIGIN = "SAFE_COUNTRY_ORIGIN"  # (e)
+    SECURITY = "SECURITY"  # (f)
+    SUBSEQUENT = "SUBSEQUENT"  # (g)
+    LATE_IRREGULAR = "LATE_IRREGULAR"  # (h)
+    LATE_LAWFUL = "LATE_LAWFUL"  # (i)
+    LOW_RECOGNITION = "LOW_RECOGNITION"  # (j)
+
+
+class AdmissibilityGround(StrEnum):
+    """APR Art 38: grounds on which an application may (38(1)) or must (38(2)) be declared inadmissible."""
+
+    FIRST_COUNTRY_OF_ASYLUM = "FIRST_COUNTRY_OF_ASYLUM"  # 38(1)(a)
+    SAFE_THIRD_COUNTRY = "SAFE_THIRD_COUNTRY"  # 38(1)(b)
+    PROTECTION_IN_OTHER_MS = "PROTECTION_IN_OTHER_MS"  # 38(1)(c)
+    INTERNATIONAL_COURT_RELOCATION = "INTERNATIONAL_COURT_RELOCATION"  # 38(1)(d)
+    LATE_AFTER_RETURN_DECISION = "LATE_AFTER_RETURN_DECISION"  # 38(1)(e)
+    SUBSEQUENT_NO_NEW_ELEMENTS = "SUBSEQUENT_NO_NEW_ELEMENTS"  # 38(2)
+
+
+class EntrySituation(StrEnum):
+    """APR Art 43(1)(a)-(d): how the person came to the border procedure."""
+
+    BORDER_CROSSING_POINT = "BORDER_CROSSING_POINT"  # (a) application at a crossing point or transit zone
+    APPREHENDED = "APPREHENDED"  # (b) apprehended crossing the external border without authorisation
+    DISEMBARKED = "DISEMBARKED"  # (c) disembarked after a search and rescue operation
+    RELOCATED = "RELOCATED"  # (d) relocated under AMMR Art 67(11)
+
+
 class ReturnDecisionMode(StrEnum):
     INTEGRATED = "INTEGRATED"  # the return decision is part of the rejection decision
     SEPARATE_ACT = "SEPARATE_ACT"  # issued by the return authority at the same time or without undue delay
