@@ -16,262 +16,134 @@ from keten_asylum.config import AsylumSettings
 from keten_shared.deadlines import (
     DeadlineSpec,
     HolidayCalendar,
-    NaiveDatetimeError,
     Purpose,
     Rule,
     Unit,
     condition_met_after_working_days,
 )
+from keten_shared.deadlines.inputs import require_aware, zone_for
 from keten_shared.events.catalog.asylum import AdmissibilityGround, RoutedProcedure
+
+
+def _apr73(
+    spec_id: str,
+    act: str,
+    article: str,
+    amount: int,
+    unit: Unit,
+    start_event: str,
+    *,
+    purpose: Purpose = Purpose.ACT_TIME_LIMIT,
+    legal_basis: str | None = None,
+) -> DeadlineSpec:
+    # APR Art 73 counts every APR period, and a CR derogation replacing an APR limit (time.md §2).
+    return DeadlineSpec(
+        id=spec_id,
+        act=act,
+        article=article,
+        rule=Rule.APR_73,
+        amount=amount,
+        unit=unit,
+        purpose=purpose,
+        start_event=start_event,
+        legal_basis=legal_basis or f"{act} Art {article}",
+    )
+
 
 # APR Art 27(1): registration no later than 5 days after the application is made
 # (for SR 5(1) persons the period starts when screening ends, APR Art 27(7)) (T1).
-REGISTRATION = DeadlineSpec(
-    id="APR.27.1",
-    act="APR",
-    article="27(1)",
-    rule=Rule.APR_73,
-    amount=5,
-    unit=Unit.DAYS,
-    purpose=Purpose.ACT_TIME_LIMIT,
-    start_event="application made (SR 5(1) persons: referral from screening)",
-    legal_basis="APR Art 27(1)",
+REGISTRATION = _apr73(
+    "APR.27.1", "APR", "27(1)", 5, Unit.DAYS, "application made (SR 5(1) persons: referral from screening)"
 )
 
 # CR Art 10(1): in a crisis, registration up to 4 weeks after the application is made (T1).
-REGISTRATION_CRISIS = DeadlineSpec(
-    id="CR.10.1",
-    act="CR",
-    article="10(1)",
-    rule=Rule.APR_73,
-    amount=4,
-    unit=Unit.WEEKS,
-    purpose=Purpose.ACT_TIME_LIMIT,
-    start_event="application made (SR 5(1) persons: referral from screening)",
-    legal_basis="CR Art 10(1)",
+REGISTRATION_CRISIS = _apr73(
+    "CR.10.1", "CR", "10(1)", 4, Unit.WEEKS, "application made (SR 5(1) persons: referral from screening)"
 )
 
 # APR Art 28(1): lodging no later than 21 days from registration (T2).
-LODGING = DeadlineSpec(
-    id="APR.28.1",
-    act="APR",
-    article="28(1)",
-    rule=Rule.APR_73,
-    amount=21,
-    unit=Unit.DAYS,
-    purpose=Purpose.ACT_TIME_LIMIT,
-    start_event="registration",
-    legal_basis="APR Art 28(1)",
-)
+LODGING = _apr73("APR.28.1", "APR", "28(1)", 21, Unit.DAYS, "registration")
 
 # APR Art 28(5): in disproportionate numbers, the lodging appointment up to 2 months after registration (T2).
-LODGING_DISPROPORTIONATE = DeadlineSpec(
-    id="APR.28.5",
-    act="APR",
-    article="28(5)",
-    rule=Rule.APR_73,
-    amount=2,
-    unit=Unit.MONTHS,
-    purpose=Purpose.ACT_TIME_LIMIT,
-    start_event="registration",
-    legal_basis="APR Art 28(5)",
-)
+LODGING_DISPROPORTIONATE = _apr73("APR.28.5", "APR", "28(5)", 2, Unit.MONTHS, "registration")
 
 # APR Art 28(2): after a Dublin transfer, lodging within 21 days of identifying to the member state responsible (T3).
-LODGING_AFTER_TRANSFER = DeadlineSpec(
-    id="APR.28.2",
-    act="APR",
-    article="28(2)",
-    rule=Rule.APR_73,
-    amount=21,
-    unit=Unit.DAYS,
-    purpose=Purpose.ACT_TIME_LIMIT,
-    start_event="applicant identifies to the authorities of the member state responsible after transfer",
-    legal_basis="APR Art 28(2)",
+LODGING_AFTER_TRANSFER = _apr73(
+    "APR.28.2",
+    "APR",
+    "28(2)",
+    21,
+    Unit.DAYS,
+    "applicant identifies to the authorities of the member state responsible after transfer",
 )
 
 # APR Art 20: special procedural guarantees assessed within 30 days; the article names no start event,
 # the making is used (T4).
-SPECIAL_GUARANTEES = DeadlineSpec(
-    id="APR.20",
-    act="APR",
-    article="20",
-    rule=Rule.APR_73,
-    amount=30,
-    unit=Unit.DAYS,
-    purpose=Purpose.ACT_TIME_LIMIT,
-    start_event="application made",
-    legal_basis="APR Art 20",
-)
+SPECIAL_GUARANTEES = _apr73("APR.20", "APR", "20", 30, Unit.DAYS, "application made")
 
 # APR Art 23(2)(b): a representative for an unaccompanied minor within 15 working days of the making (T5).
-UAM_REPRESENTATIVE = DeadlineSpec(
-    id="APR.23.2.b",
-    act="APR",
-    article="23(2)(b)",
-    rule=Rule.APR_73,
-    amount=15,
-    unit=Unit.WORKING_DAYS,
-    purpose=Purpose.ACT_TIME_LIMIT,
-    start_event="application made",
-    legal_basis="APR Art 23(2)(b)",
-)
+UAM_REPRESENTATIVE = _apr73("APR.23.2.b", "APR", "23(2)(b)", 15, Unit.WORKING_DAYS, "application made")
 
 # APR Art 23(3): + 10 working days in disproportionate numbers, counted from the making: 25 in total (T5).
-UAM_REPRESENTATIVE_EXTENDED = DeadlineSpec(
-    id="APR.23.3",
-    act="APR",
-    article="23(3)",
-    rule=Rule.APR_73,
-    amount=25,
-    unit=Unit.WORKING_DAYS,
-    purpose=Purpose.ACT_TIME_LIMIT,
-    start_event="application made",
-    legal_basis="APR Art 23(3)",
-)
+UAM_REPRESENTATIVE_EXTENDED = _apr73("APR.23.3", "APR", "23(3)", 25, Unit.WORKING_DAYS, "application made")
 
 # APR Art 35(1): admissibility decided within 2 months of lodging (38(1)(a)-(d), 38(2)) (T6).
-ADMISSIBILITY = DeadlineSpec(
-    id="APR.35.1",
-    act="APR",
-    article="35(1)",
-    rule=Rule.APR_73,
-    amount=2,
-    unit=Unit.MONTHS,
-    purpose=Purpose.ACT_TIME_LIMIT,
-    start_event="lodging",
-    legal_basis="APR Art 35(1)",
-)
+ADMISSIBILITY = _apr73("APR.35.1", "APR", "35(1)", 2, Unit.MONTHS, "lodging")
 
 # APR Art 35(2): the admissibility limit extended by up to 2 months, 4 months in total from lodging (T6).
-ADMISSIBILITY_EXTENDED = DeadlineSpec(
-    id="APR.35.2",
-    act="APR",
-    article="35(2)",
-    rule=Rule.APR_73,
-    amount=4,
-    unit=Unit.MONTHS,
-    purpose=Purpose.ACT_TIME_LIMIT,
-    start_event="lodging",
-    legal_basis="APR Art 35(2)",
-)
+ADMISSIBILITY_EXTENDED = _apr73("APR.35.2", "APR", "35(2)", 4, Unit.MONTHS, "lodging")
 
 # APR Art 35(1), second subparagraph: 10 working days for the APR Art 38(1)(e) ground (T7).
-ADMISSIBILITY_RETURN_DECISION = DeadlineSpec(
-    id="APR.35.1.e",
-    act="APR",
-    article="35(1), second subparagraph",
-    rule=Rule.APR_73,
-    amount=10,
-    unit=Unit.WORKING_DAYS,
-    purpose=Purpose.ACT_TIME_LIMIT,
-    start_event="lodging",
-    legal_basis="APR Art 35(1)",
+ADMISSIBILITY_RETURN_DECISION = _apr73(
+    "APR.35.1.e", "APR", "35(1), second subparagraph", 10, Unit.WORKING_DAYS, "lodging", legal_basis="APR Art 35(1)"
 )
 
 # APR Art 35(3): the accelerated examination concluded within 3 months of lodging; no extension (T8).
-ACCELERATED = DeadlineSpec(
-    id="APR.35.3",
-    act="APR",
-    article="35(3)",
-    rule=Rule.APR_73,
-    amount=3,
-    unit=Unit.MONTHS,
-    purpose=Purpose.ACT_TIME_LIMIT,
-    start_event="lodging",
-    legal_basis="APR Art 35(3)",
-)
+ACCELERATED = _apr73("APR.35.3", "APR", "35(3)", 3, Unit.MONTHS, "lodging")
 
 # APR Art 35(4), (6): the regular examination concluded within 6 months of lodging (T9).
-REGULAR = DeadlineSpec(
-    id="APR.35.4",
-    act="APR",
-    article="35(4)",
-    rule=Rule.APR_73,
-    amount=6,
-    unit=Unit.MONTHS,
-    purpose=Purpose.ACT_TIME_LIMIT,
-    start_event="lodging (after a Dublin transfer: lodging in the member state responsible)",
-    legal_basis="APR Art 35(4)",
+REGULAR = _apr73(
+    "APR.35.4",
+    "APR",
+    "35(4)",
+    6,
+    Unit.MONTHS,
+    "lodging (after a Dublin transfer: lodging in the member state responsible)",
 )
 
 # APR Art 35(5): the regular limit extended by up to 6 months, 12 months in total from lodging (T9).
-REGULAR_EXTENDED = DeadlineSpec(
-    id="APR.35.5",
-    act="APR",
-    article="35(5)",
-    rule=Rule.APR_73,
-    amount=12,
-    unit=Unit.MONTHS,
-    purpose=Purpose.ACT_TIME_LIMIT,
-    start_event="lodging (after a Dublin transfer: lodging in the member state responsible)",
-    legal_basis="APR Art 35(5)",
+REGULAR_EXTENDED = _apr73(
+    "APR.35.5",
+    "APR",
+    "35(5)",
+    12,
+    Unit.MONTHS,
+    "lodging (after a Dublin transfer: lodging in the member state responsible)",
 )
 
 # APR Art 35(7): a postponed examination concluded at the latest 21 months after lodging (T10).
-POSTPONEMENT_MAXIMUM = DeadlineSpec(
-    id="APR.35.7",
-    act="APR",
-    article="35(7)",
-    rule=Rule.APR_73,
-    amount=21,
-    unit=Unit.MONTHS,
-    purpose=Purpose.ACT_TIME_LIMIT,
-    start_event="lodging",
-    legal_basis="APR Art 35(7)",
-)
+POSTPONEMENT_MAXIMUM = _apr73("APR.35.7", "APR", "35(7)", 21, Unit.MONTHS, "lodging")
 
 # APR Art 35(7): the situation in the country of origin reviewed at least every 4 months (T10).
-POSTPONEMENT_REVIEW = DeadlineSpec(
-    id="APR.35.7.review",
-    act="APR",
-    article="35(7)",
-    rule=Rule.APR_73,
-    amount=4,
-    unit=Unit.MONTHS,
-    purpose=Purpose.ACT_TIME_LIMIT,
-    start_event="postponement (then each review)",
-    legal_basis="APR Art 35(7)",
-)
+POSTPONEMENT_REVIEW = _apr73("APR.35.7.review", "APR", "35(7)", 4, Unit.MONTHS, "postponement (then each review)")
 
 # APR Art 51(2): the border procedure, all stages included, within 12 weeks of registration (T11).
-BORDER_MAXIMUM = DeadlineSpec(
-    id="APR.51.2",
-    act="APR",
-    article="51(2)",
-    rule=Rule.APR_73,
-    amount=12,
-    unit=Unit.WEEKS,
-    purpose=Purpose.LIBERTY_CAP,
-    start_event="registration",
-    legal_basis="APR Art 51(2)",
-)
+BORDER_MAXIMUM = _apr73("APR.51.2", "APR", "51(2)", 12, Unit.WEEKS, "registration", purpose=Purpose.LIBERTY_CAP)
 
 # APR Art 51(2), third subparagraph: 16 weeks after an AMMR Art 67(11) relocation (T11).
-BORDER_MAXIMUM_RELOCATED = DeadlineSpec(
-    id="APR.51.2.relocated",
-    act="APR",
-    article="51(2), third subparagraph",
-    rule=Rule.APR_73,
-    amount=16,
-    unit=Unit.WEEKS,
+BORDER_MAXIMUM_RELOCATED = _apr73(
+    "APR.51.2.relocated",
+    "APR",
+    "51(2), third subparagraph",
+    16,
+    Unit.WEEKS,
+    "registration",
     purpose=Purpose.LIBERTY_CAP,
-    start_event="registration",
     legal_basis="APR Art 51(2)",
 )
 
 # CR Art 11(1): in a crisis + up to 6 weeks, not cumulative with the 16 weeks: 18 weeks at most (T11).
-BORDER_MAXIMUM_CRISIS = DeadlineSpec(
-    id="CR.11.1",
-    act="CR",
-    article="11(1)",
-    rule=Rule.APR_73,
-    amount=18,
-    unit=Unit.WEEKS,
-    purpose=Purpose.LIBERTY_CAP,
-    start_event="registration",
-    legal_basis="CR Art 11(1)",
-)
+BORDER_MAXIMUM_CRISIS = _apr73("CR.11.1", "CR", "11(1)", 18, Unit.WEEKS, "registration", purpose=Purpose.LIBERTY_CAP)
 
 _BORDER_MAXIMA = {spec.amount: spec for spec in (BORDER_MAXIMUM, BORDER_MAXIMUM_RELOCATED, BORDER_MAXIMUM_CRISIS)}
 
@@ -288,31 +160,25 @@ _RETURN_DECISION_WORKING_DAYS = 7
 
 def registration_disproportionate_spec(settings: AsylumSettings) -> DeadlineSpec:
     # APR Art 27(5): in disproportionate numbers, registration within 15 days of the making (T1).
-    return DeadlineSpec(
-        id="APR.27.5",
-        act="APR",
-        article="27(5)",
-        rule=Rule.APR_73,
-        amount=settings.registration_extension_days,
-        unit=Unit.DAYS,
-        purpose=Purpose.ACT_TIME_LIMIT,
-        start_event="application made (SR 5(1) persons: referral from screening)",
-        legal_basis="APR Art 27(5)",
+    return _apr73(
+        "APR.27.5",
+        "APR",
+        "27(5)",
+        settings.registration_extension_days,
+        Unit.DAYS,
+        "application made (SR 5(1) persons: referral from screening)",
     )
 
 
 def border_lodging_spec(settings: AsylumSettings) -> DeadlineSpec:
     # APR Art 51(1): in the border procedure, lodging within 5 days of first registration (T2).
-    return DeadlineSpec(
-        id="APR.51.1",
-        act="APR",
-        article="51(1)",
-        rule=Rule.APR_73,
-        amount=settings.border_lodging_days,
-        unit=Unit.DAYS,
-        purpose=Purpose.ACT_TIME_LIMIT,
-        start_event="first registration (after an AMMR 67(11) relocation: arrival in the member state)",
-        legal_basis="APR Art 51(1)",
+    return _apr73(
+        "APR.51.1",
+        "APR",
+        "51(1)",
+        settings.border_lodging_days,
+        Unit.DAYS,
+        "first registration (after an AMMR 67(11) relocation: arrival in the member state)",
     )
 
 
@@ -330,16 +196,8 @@ def long_appeal_spec(settings: AsylumSettings) -> DeadlineSpec:
 
 def remain_request_spec(settings: AsylumSettings) -> DeadlineSpec:
     # APR Art 68(5)(a): at least 5 days from notification to ask a court for leave to remain (T16).
-    return DeadlineSpec(
-        id="APR.68.5.a",
-        act="APR",
-        article="68(5)(a)",
-        rule=Rule.APR_73,
-        amount=settings.remain_request_days,
-        unit=Unit.DAYS,
-        purpose=Purpose.ACT_TIME_LIMIT,
-        start_event="notification of the decision",
-        legal_basis="APR Art 68(5)(a)",
+    return _apr73(
+        "APR.68.5.a", "APR", "68(5)(a)", settings.remain_request_days, Unit.DAYS, "notification of the decision"
     )
 
 
@@ -404,25 +262,12 @@ def late_after_return_decision(
 
     APR Art 38(1)(e), time.md §3.4: the condition holds from the day after the 7th working day.
     """
-    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
-    for name, instant in (("received_at", received_at), ("made_at", made_at)):
-        if instant.utcoffset() is None:
-            raise NaiveDatetimeError(f"{name} must be timezone-aware (time.md §3.8)")
-    return condition_met_after_working_days(
-        received_at.astimezone(zone).date(), _RETURN_DECISION_WORKING_DAYS, made_at.astimezone(zone).date(), calendar
-    )
+    zone = zone_for(tz, calendar.ms)
+    received_on = require_aware(received_at, "received_at").astimezone(zone).date()
+    made_on = require_aware(made_at, "made_at").astimezone(zone).date()
+    return condition_met_after_working_days(received_on, _RETURN_DECISION_WORKING_DAYS, made_on, calendar)
 
 
 def _appeal_spec(spec_id: str, article: str, amount: int, unit: Unit) -> DeadlineSpec:
     # APR Art 67(7): the period runs from notification and, like every APR period, is counted under APR Art 73.
-    return DeadlineSpec(
-        id=spec_id,
-        act="APR",
-        article=article,
-        rule=Rule.APR_73,
-        amount=amount,
-        unit=unit,
-        purpose=Purpose.ACT_TIME_LIMIT,
-        start_event="notification of the decision",
-        legal_basis=f"APR Art {article}",
-    )
+    return _apr73(spec_id, "APR", article, amount, unit, "notification of the decision")
