@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from keten_asylum.config import AsylumSettings
 from keten_asylum.domain.deadlines import long_appeal_spec, remain_request_spec, short_appeal_spec
 from keten_asylum.domain.grounds import ADMISSIBILITY_CODE
-from keten_shared.deadlines import Deadline, HolidayCalendar
+from keten_shared.deadlines import DEFAULT_CONFIG, Deadline, DeadlineConfig, HolidayCalendar
 from keten_shared.errors import InvalidData
 from keten_shared.events.catalog.asylum import (
     AcceleratedGround,
@@ -94,19 +94,20 @@ def appeal_terms(
     settings: AsylumSettings,
     calendar: HolidayCalendar,
     tz: ZoneInfo | str,
+    config: DeadlineConfig = DEFAULT_CONFIG,
 ) -> AppealTerms:
     """The remedy against a decision notified at `notified_at`: period, suspensive effect, remain request."""
     rule = appeal_rule(ctx)
     if rule is None:
         return AppealTerms(False, None, None, False, None, _NOT_APPEALABLE[ctx.outcome])
-    deadline = _RULE_SPEC[rule](settings).compute(notified_at, calendar, tz=tz)
+    deadline = _RULE_SPEC[rule](settings).compute(notified_at, calendar, tz=tz, config=config)
     basis = [_RULE_ARTICLE[rule]]
     if ctx.outcome is D.GRANTED_SUBSIDIARY:
         basis.append("APR Art 67(2)")
     points = _no_right_to_remain(ctx, settings)
     if not points:
         return AppealTerms(True, rule, deadline, True, None, (*basis, "APR Art 68(2)"))
-    remain = remain_request_spec(settings).compute(notified_at, calendar, tz=tz)
+    remain = remain_request_spec(settings).compute(notified_at, calendar, tz=tz, config=config)
     return AppealTerms(True, rule, deadline, False, remain, (*basis, *points, "APR Art 68(5)(a)"))
 
 
