@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import random
@@ -39,14 +40,14 @@ async def runtimes(kit) -> AsyncIterator[MakeRuntime]:
         await runtime.stop()
 
 
-async def _relay(runtime: Runtime, producers, *, batch_size: int = 200) -> OutboxRelay:
+async def _relay(runtime: Runtime, producers, *, batch_size: int = 200, poll_interval: float = 0.02) -> OutboxRelay:
     return OutboxRelay(
         service=runtime.spec.name,
         sessionmaker=runtime.sessionmaker,
         producer=await producers(runtime.settings),
         clock=runtime.clock,
         batch_size=batch_size,
-        poll_interval=0.02,
+        poll_interval=poll_interval,
     )
 
 
@@ -233,3 +234,16 @@ async def test_two_relays_on_sqlite_publish_each_event_once(
     for case in {r.key for r in records}:
         rows = [str(row.event_id) for row in await _outbox_rows(writer) if row.key == case.decode()]
         assert kit.event_ids([r for r in records if r.key == case]) == rows
+
+
+async def test_the_relay_stops_when_cancelled_as_it_is_woken(settings, runtimes, producers) -> None:
+    """A commit that wakes the relay while the service shuts down must not keep the relay running."""
+    relay = await _relay(runtimes(settings), producers, poll_interval=30.0)  # idle: waits to be woken
+    task = asyncio.create_task(relay.run())
+    await asyncio.sleep(0.3)
+
+    relay.wake()
+    task.cancel()
+
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(task, timeout=5)

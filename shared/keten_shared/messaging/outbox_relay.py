@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from contextlib import suppress
 from datetime import datetime
 
 from aiokafka import AIOKafkaProducer
@@ -64,10 +65,11 @@ class OutboxRelay:
                 continue
             if published == 0:
                 self._wake.clear()
-                try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval)
-                except TimeoutError:
-                    pass
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation that
+                # arrives as the event is set, and the relay would then never stop.
+                with suppress(TimeoutError):
+                    async with asyncio.timeout(self._poll_interval):
+                        await self._wake.wait()
 
     async def publish_batch(self) -> int:
         """Publish one batch; returns how many events went out."""
