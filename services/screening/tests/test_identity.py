@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from keten_screening.domain.identity import (
     EXPIRY_WINDOW_YEARS,
-    ISSUING_ORGANISATIONS,
     MAX_PLAUSIBLE_AGE,
     DocumentFinding,
     DocumentFindingCode,
@@ -29,9 +28,8 @@ from keten_screening.domain.identity import (
     nationality_from_mrz,
     parse_mrz,
     validate_birth_date,
-    validate_issuing_country,
-    validate_nationality,
 )
+from keten_shared.countries import ISSUING_ORGANISATIONS, validate_issuing_country, validate_nationality
 from keten_shared.errors import InvalidData
 from keten_shared.events.catalog.common import Sex
 

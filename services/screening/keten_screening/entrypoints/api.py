@@ -17,13 +17,14 @@ from keten_screening.adapters.orm import screenings
 from keten_screening.adapters.repository import ScreeningRepository
 from keten_screening.domain.case import ACTIVE, ScreeningCase, ScreeningStatus
 from keten_screening.domain.form import screening_form
-from keten_screening.domain.identity import NationalityFacts, validate_birth_date, validate_nationality
+from keten_screening.domain.identity import NationalityFacts, validate_birth_date
 from keten_screening.domain.records import Biometrics
 from keten_screening.domain.scope import IntakeFacts
 from keten_screening.entrypoints import schemas
 from keten_screening.entrypoints.form_html import render_form
 from keten_screening.service_layer import handlers
 from keten_screening.service_layer.handlers import STEPS, Step
+from keten_shared.countries import validate_nationality
 from keten_shared.db.types import json_array_contains
 from keten_shared.errors import NotFound
 from keten_shared.events.catalog.screening import ScreeningForm, ScreeningReason
