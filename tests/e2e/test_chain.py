@@ -62,27 +62,38 @@ async def screen(stack: Stack, family_name: str, *, apply: bool) -> dict:
 
 
 async def screen_and_refer_to_asylum(stack: Stack, family_name: str) -> dict:
-    """Screening with an application → referral to asylum; returns the application registered from it."""
+    """Screening with an application → referral to asylum, where a caseworker registers it (APR Art 27)."""
     referred = await screen(stack, family_name, apply=True)
     assert (referred["status"], referred["referral_basis"]) == ("REFERRED_ASYLUM", "SR Art 18(2)")
 
     async with stack.client("asylum") as asylum:
 
-        async def registered():
+        async def made():  # the referral, not only the application made during screening (APR Art 27(7))
             page = (await asylum.get("/v1/applications", params={"screening_case_id": referred["id"]})).json()
-            return page["items"][0] if page["items"] else None
+            return next((a for a in page["items"] if a["screening_referral"] is not None), None)
 
-        return await eventually(registered)
+        application = await eventually(made)
+        assert application["status"] == "MADE"
+        response = await asylum.post(f"/v1/applications/{application['id']}/registration", json={})
+        assert response.status_code == 200, response.text
+        return response.json()
 
 
-async def decide(stack: Stack, application_id: str, outcome: str, traceparent: str | None = None) -> dict:
+async def decide(
+    stack: Stack, application_id: str, outcome: str, traceparent: str | None = None, **routing: list[str]
+) -> dict:
+    """Lodge (APR Art 28), route (APR 35-45) and decide (APR Art 36) the registered application."""
     headers = {"traceparent": traceparent} if traceparent else {}
+    path = f"/v1/applications/{application_id}"
     async with stack.client("asylum") as asylum:
-        response = await asylum.post(
-            f"/v1/applications/{application_id}/decision",
-            json={"outcome": outcome, "procedure_type": "ACCELERATED", "notified_at": _ago(minutes=1)},
-            headers=headers,
-        )
+        lodged = await asylum.post(f"{path}/lodging", json={"lodged_at": _ago(seconds=0)})
+        assert lodged.status_code == 200, lodged.text
+        routed = await asylum.post(f"{path}/routing", json=routing)
+        assert routed.status_code == 200, routed.text
+        decision = {"outcome": outcome, "notified_at": _ago(seconds=0)}
+        if outcome == "INADMISSIBLE":
+            decision["admissibility_ground"] = routing["admissibility_grounds"][0]
+        response = await asylum.post(f"{path}/decision", json=decision, headers=headers)
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -170,13 +181,14 @@ async def _more(stack: Stack, service: str, than: float, **labels: str) -> bool:
 
 async def test_the_same_decision_event_delivered_twice_yields_one_return_decision(stack: Stack):
     application = await screen_and_refer_to_asylum(stack, "Amini")
-    decision = await decide(stack, application["id"], "INADMISSIBLE")
+    decision = await decide(stack, application["id"], "INADMISSIBLE", admissibility_grounds=["PROTECTION_IN_OTHER_MS"])
     await eventually(lambda: return_cases(stack, asylum_decision_id=decision["id"]))
 
     published = [
         r
         for r in await stack.read_topic("asylum.events")
-        if json.loads(r.value).get("data", {}).get("decision_id") == decision["id"]
+        if json.loads(r.value)["type"] == "asylum.decision.issued"
+        and json.loads(r.value)["data"]["decision_id"] == decision["id"]
     ]
     assert len(published) == 1
     original = published[0]

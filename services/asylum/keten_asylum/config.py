@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from keten_shared.deadlines import Unit
+from keten_shared.uow import UnitOfWork
 
 # CR Art 20: the Crisis Regulation applies from 1 July 2026; no derogation can run before.
 CRISIS_REGULATION_APPLIES_FROM = date(2026, 7, 1)
@@ -156,3 +157,8 @@ class AsylumSettings(BaseSettings):
 
     def disproportionate_numbers_on(self, day: date) -> ActivationPeriod | None:
         return next((p for p in self.disproportionate_numbers if p.active_on(day)), None)
+
+
+def asylum_settings(uow: UnitOfWork) -> AsylumSettings:
+    """The national choices of the running service (its adapters hold them; see entrypoints/app.py)."""
+    return uow.adapters.config

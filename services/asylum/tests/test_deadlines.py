@@ -93,6 +93,7 @@ def test_every_limit_is_counted_under_apr_73_with_its_article(spec):
 
 def test_spec_ids_are_unique():
     ids = [spec.id for spec in FIXED_SPECS] + [build(AsylumSettings()).id for build in SETTINGS_SPECS]
+    ids.append(dl.PERMIT_ISSUE.id)  # the one QR limit, counted under Reg 1182/71
     assert len(ids) == len(set(ids))
 
 
@@ -443,3 +444,16 @@ def test_late_after_return_decision_needs_aware_instants(nl):
         dl.late_after_return_decision(datetime(2026, 9, 1), at(2026, 9, 14), nl, AMS)
     with pytest.raises(NaiveDatetimeError):
         dl.late_after_return_decision(at(2026, 9, 1), datetime(2026, 9, 14), nl, AMS)
+
+
+@pytest.mark.parametrize(
+    ("notified", "last_day"),
+    [
+        (at(2026, 7, 10), date(2026, 10, 8)),  # Fri + 90 days = Thu 10-08
+        (at(2026, 7, 13), date(2026, 10, 12)),  # Mon + 90 days = Sun 10-11, rolled to Mon (Reg 1182/71 Art 3(4))
+    ],
+)
+def test_the_residence_permit_is_due_90_days_after_notification(nl, notified, last_day):
+    # QR Art 24(4); the QR has no counting article, so Reg 1182/71 counts the period.
+    assert dl.PERMIT_ISSUE.rule is Rule.EU_1182_71
+    assert_in_time_until(dl.PERMIT_ISSUE.compute(notified, nl, tz=AMS), last_day)

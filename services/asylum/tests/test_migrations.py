@@ -4,4 +4,6 @@ from keten_shared.testing.checks import assert_migrations_match_models
 
 
 async def test_migrations_match_the_orm_and_go_down_and_up(postgres_url):
-    await assert_migrations_match_models("keten_asylum", {"applications", "decisions"}, postgres_url)
+    await assert_migrations_match_models(
+        "keten_asylum", {"applications", "decisions", "appeals", "remain_requests", "recognition_rates"}, postgres_url
+    )

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, MetaData, String, Table
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import registry, relationship
 
-from keten_asylum.domain.model import Application, ApplicationStatus, Decision
+from keten_asylum.domain.decision import Appeal, AppealResult, CourtRuling, Decision, NotifiedTo, RemainRequest
+from keten_asylum.domain.model import Application, ApplicationStatus, DublinStatus
+from keten_asylum.domain.recognition import RecognitionRate
 from keten_shared.db.plumbing import NAMING_CONVENTION
 from keten_shared.db.types import JSONDocument, UTCDateTime, str_enum
-from keten_shared.events.catalog.asylum import DecisionOutcome, ProcedureType, ReturnDecisionMode
+from keten_shared.events.catalog.asylum import DecisionOutcome, ProcedureType, ReturnDecisionMode, RoutedProcedure
+from keten_shared.events.catalog.screening import ScreeningReason
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 mapper_registry = registry(metadata=metadata)
@@ -21,13 +37,33 @@ applications = Table(
     Column("member_state", String(2), nullable=False),
     Column("person", JSONDocument, nullable=False),
     Column("screening_case_id", String(200), nullable=True, unique=True),
+    Column("screening_reason", str_enum(ScreeningReason), nullable=True),
     Column("screening_referral", JSONDocument, nullable=True),
     Column("unaccompanied_minor", Boolean, nullable=False),
+    Column("previous_application_ref", String(200), nullable=True),
+    Column("subsequent_ordinal", Integer, nullable=False),
     Column("status", str_enum(ApplicationStatus), nullable=False, index=True),
     Column("made_at", UTCDateTime, nullable=False),
-    Column("registered_at", UTCDateTime, nullable=False),
-    Column("registration_deadline", Date, nullable=False),
-    Column("lodging_deadline", Date, nullable=False, index=True),
+    Column("made_to_authority", String(200), nullable=True),
+    Column("made_place", String(200), nullable=True),
+    Column("registration_deadline", Date, nullable=True, index=True),
+    Column("registered_at", UTCDateTime, nullable=True),
+    Column("registration", JSONDocument, nullable=True),
+    Column("lodging_deadline", Date, nullable=True, index=True),
+    Column("lodged_at", UTCDateTime, nullable=True),
+    Column("lodging_mode", String(40), nullable=True),
+    Column("procedure", str_enum(RoutedProcedure), nullable=True),
+    Column("routing", JSONDocument, nullable=True),
+    Column("examination_deadline", Date, nullable=True, index=True),
+    Column("examination_extended", String(200), nullable=True),
+    Column("border_deadline", Date, nullable=True),
+    Column("border_started_at", UTCDateTime, nullable=True, index=True),
+    Column("examination_overdue_since", UTCDateTime, nullable=True),
+    Column("dublin_status", str_enum(DublinStatus), nullable=False),
+    Column("right_to_remain", Boolean, nullable=False),
+    Column("right_to_remain_until", Date, nullable=True),
+    Column("right_to_remain_basis", String(40), nullable=True),
+    Column("final_at", UTCDateTime, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False),
 )
@@ -36,20 +72,85 @@ decisions = Table(
     "decisions",
     metadata,
     Column("id", String(36), primary_key=True),
-    Column("application_id", String(36), ForeignKey("applications.id"), nullable=False, unique=True),
+    Column("application_id", String(36), ForeignKey("applications.id"), nullable=False, index=True),
     Column("outcome", str_enum(DecisionOutcome), nullable=False),
     Column("procedure_type", str_enum(ProcedureType), nullable=False),
+    Column("procedure", str_enum(RoutedProcedure), nullable=True),
     Column("legal_basis", JSONDocument, nullable=False),
+    Column("grounds_applied", JSONDocument, nullable=True),
+    Column("reasons", Text, nullable=True),
     Column("notified_at", UTCDateTime, nullable=False),
+    Column("notified_to", str_enum(NotifiedTo), nullable=False),
+    Column("language", String(40), nullable=True),
     Column("return_decision_required", Boolean, nullable=False),
     Column("return_decision_mode", str_enum(ReturnDecisionMode), nullable=True),
+    Column("appealable", Boolean, nullable=False),
+    Column("appeal_rule", String(8), nullable=True),
+    Column("appeal_deadline", Date, nullable=True),
+    Column("automatic_suspensive_effect", Boolean, nullable=False),
+    Column("remain_request_deadline", Date, nullable=True),
     Column("decided_at", UTCDateTime, nullable=False),
+    Column("annulled_at", UTCDateTime, nullable=True),
+)
+
+appeals = Table(
+    "appeals",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("application_id", String(36), ForeignKey("applications.id"), nullable=False, index=True),
+    Column("decision_id", String(36), ForeignKey("decisions.id"), nullable=False),
+    Column("lodged_at", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("in_time", Boolean, nullable=False),
+    Column("suspensive", Boolean, nullable=False),
+    Column("court_reference", String(200), nullable=True),
+    Column("suspension_ruling", str_enum(CourtRuling), nullable=True),
+    Column("result", str_enum(AppealResult), nullable=True),
+    Column("decided_at", UTCDateTime, nullable=True),
+)
+
+remain_requests = Table(
+    "remain_requests",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("application_id", String(36), ForeignKey("applications.id"), nullable=False, index=True),
+    Column("decision_id", String(36), ForeignKey("decisions.id"), nullable=False),
+    Column("lodged_at", UTCDateTime, nullable=False),
+    Column("in_time", Boolean, nullable=False),
+    Column("ruling", str_enum(CourtRuling), nullable=True),
+    Column("ruled_at", UTCDateTime, nullable=True),
+)
+
+# APR Art 42(1)(j): EU-wide first-instance recognition rates, one row per release, country and year.
+recognition_rates = Table(
+    "recognition_rates",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("release", String(100), nullable=False),
+    Column("country", String(3), nullable=False),
+    Column("reference_year", Integer, nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("refugee", Integer, nullable=False),
+    Column("subsidiary", Integer, nullable=False),
+    Column("rate", Numeric(6, 4), nullable=False),
+    Column("flags", String(20), nullable=False),
+    Column("source", String(400), nullable=False),
+    Column("imported_at", UTCDateTime, nullable=False),
+    UniqueConstraint("release", "country", "reference_year"),
+    Index("ix_recognition_rates_country_year", "country", "reference_year"),
 )
 
 mapper_registry.map_imperatively(Decision, decisions)
+mapper_registry.map_imperatively(Appeal, appeals)
+mapper_registry.map_imperatively(RemainRequest, remain_requests)
+mapper_registry.map_imperatively(RecognitionRate, recognition_rates)
 mapper_registry.map_imperatively(
     Application,
     applications,
     version_id_col=applications.c.version,
-    properties={"decision": relationship(Decision, uselist=False, lazy="selectin")},
+    properties={
+        "decisions": relationship(Decision, lazy="selectin", order_by=decisions.c.decided_at),
+        "appeals": relationship(Appeal, lazy="selectin", order_by=appeals.c.recorded_at),
+        "remain_requests": relationship(RemainRequest, lazy="selectin", order_by=remain_requests.c.lodged_at),
+    },
 )

@@ -201,6 +201,21 @@ def remain_request_spec(settings: AsylumSettings) -> DeadlineSpec:
     )
 
 
+# QR Art 24(4): the residence permit as soon as possible, at the latest 90 days after the notification of
+# the decision granting protection; the QR has no counting article of its own (Reg 1182/71, time.md §2).
+PERMIT_ISSUE = DeadlineSpec(
+    id="QR.24.4",
+    act="QR",
+    article="24(4)",
+    rule=Rule.EU_1182_71,
+    amount=90,
+    unit=Unit.DAYS,
+    purpose=Purpose.ACT_TIME_LIMIT,
+    start_event="decision granting international protection notified",
+    legal_basis="QR Art 24(4)",
+)
+
+
 def registration_spec(settings: AsylumSettings, crisis_active: bool, disproportionate: bool) -> DeadlineSpec:
     """The registration limit for an application made while a crisis or disproportionate numbers apply (T1)."""
     # CR Art 10(1) derogates from APR Art 27 as a whole, so a crisis decides before APR Art 27(5).

@@ -1,10 +1,24 @@
-"""The asylum service as a keten service: its API, event handlers and deadline handlers."""
+"""The asylum service as a keten service: its API, event handlers, deadline handlers and national choices."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from keten_asylum.config import AsylumSettings
 from keten_asylum.entrypoints import api
-from keten_asylum.service_layer.handlers import EVENT_HANDLERS
+from keten_asylum.service_layer.handlers import DEADLINE_HANDLERS, EVENT_HANDLERS
+from keten_shared.clock import Clock
 from keten_shared.service import ServiceSpec
+from keten_shared.settings import ServiceSettings
+
+
+@dataclass
+class AsylumAdapters:
+    config: AsylumSettings  # the member state's choices inside the APR ranges, read from KETEN_ASYLUM_*
+
+
+def adapters(_settings: ServiceSettings, _clock: Clock) -> AsylumAdapters:
+    return AsylumAdapters(config=AsylumSettings())
 
 
 def spec() -> ServiceSpec:
@@ -13,7 +27,9 @@ def spec() -> ServiceSpec:
         package="keten_asylum",
         title="asylum",
         description="Applications for international protection under the Asylum Procedure Regulation (EU) 2024/1348.",
-        routers=[api.router],
+        routers=[api.router, api.procedure_router, api.worklist_router],
         event_handlers=EVENT_HANDLERS,
+        deadline_handlers=DEADLINE_HANDLERS,
         roles=api.ROLES,
+        adapters=adapters,
     )

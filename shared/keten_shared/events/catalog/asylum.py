@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from keten_shared.events.catalog.common import Identifier, MemberState, PersonDetails
+from keten_shared.events.catalog.common import CountryCode, Identifier, MemberState, PersonDetails
 from keten_shared.events.registry import EventData, event_type
 
 
@@ -80,6 +80,73 @@ class ReturnDecisionMode(StrEnum):
     PRE_EXISTING = "PRE_EXISTING"  # a return decision existed before the application was made
 
 
+class DocumentType(StrEnum):
+    REGISTRATION_CERT = "REGISTRATION_CERT"  # APR Art 29(1)
+    TRANSFER_CERT = "TRANSFER_CERT"  # APR Art 29(1), second subparagraph
+    APPLICANT_DOCUMENT = "APPLICANT_DOCUMENT"  # APR Art 29(4)
+
+
+class FamilyMember(BaseModel):
+    """A family member (AMMR Art 2(8)) or, for a minor, a sibling or relative (AMMR Art 2(9))."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    relation: str = Field(min_length=1, max_length=100, examples=["SPOUSE", "CHILD", "SIBLING"])
+    name: str = Field("", max_length=200)
+    date_of_birth: date | None = None
+    member_state: MemberState | None = Field(None, description="where the family member is present")
+
+
+class IdentityDocument(BaseModel):
+    """APR Art 27(1)(b): an identity or travel document."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    type: str = Field(min_length=1, max_length=100)
+    number: str = Field(min_length=1, max_length=100)
+    issuing_country: CountryCode
+    valid_until: date | None = None
+
+
+class AppliedGround(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    code: str = Field(description="an AcceleratedGround or AdmissibilityGround value")
+    article: str = Field(examples=["APR Art 42(1)(j)"])
+    detail: str = ""
+
+
+class RecognitionRateUsed(BaseModel):
+    """The EU-wide recognition rate a routing relied on (APR Art 42(1)(j)), with its reference period."""
+
+    model_config = ConfigDict(frozen=True)
+
+    country: CountryCode
+    rate: float = Field(ge=0, le=1)
+    reference_year: int
+    release: str
+
+
+@event_type("asylum.application.made", version=1, producer="asylum")
+class ApplicationMade(EventData):
+    """A person expressed the wish for international protection (APR Art 26); rights run from now (Art 3(13))."""
+
+    case_id: Identifier
+    person_id: Identifier
+    member_state: MemberState
+    made_at: AwareDatetime
+    authority: str | None = None
+    place: str | None = None
+    during_screening: bool = False
+    screening_case_id: Identifier | None = None
+    sr_category: str | None = Field(None, description="'5(1)', '5(2)' or '7': whether APR Art 27(7) applies")
+    uam_claimed: bool = False
+    person: PersonDetails
+    registration_deadline: date | None = Field(
+        None, description="APR Art 27(1); None while an SR 5(1) screening runs (Art 27(7))"
+    )
+
+
 @event_type("asylum.application.registered", version=1, producer="asylum")
 class ApplicationRegistered(EventData):
     """An application for international protection was registered (APR Art 27)."""
@@ -93,6 +160,84 @@ class ApplicationRegistered(EventData):
     lodging_deadline: date = Field(description="APR Art 28(1): 21 days from registration")
     person: PersonDetails
     unaccompanied_minor: bool = False
+    stateless: bool = False
+    family_members: list[FamilyMember] = Field(default_factory=list, description="APR Art 27(1)(a)")
+    documents: list[IdentityDocument] = Field(default_factory=list, description="APR Art 27(1)(b)")
+    crisis_regime_id: str | None = Field(None, description="the Council decision in force when it was made")
+
+
+@event_type("asylum.application.lodged", version=1, producer="asylum")
+class ApplicationLodged(EventData):
+    """The applicant lodged the application (APR Art 28); the examination periods run from now (Art 35)."""
+
+    case_id: Identifier
+    person_id: Identifier
+    member_state: MemberState
+    lodged_at: AwareDatetime
+    lodging_mode: str = Field(description="IN_PERSON or FORM (APR Art 28(3)-(4))")
+
+
+@event_type("asylum.routing.decided", version=1, producer="asylum")
+class RoutingDecided(EventData):
+    """The application was routed to its procedure (APR Art 35, 38, 42, 43-45, 55)."""
+
+    case_id: Identifier
+    person_id: Identifier
+    member_state: MemberState
+    procedure: RoutedProcedure
+    previous_procedure: RoutedProcedure | None = None
+    mandatory: bool
+    grounds: list[AppliedGround] = Field(default_factory=list)
+    recognition_rate: RecognitionRateUsed | None = None
+    capacity_relief: str | None = Field(None, description="APR 48, APR 50 or CR 11(2) relief applied")
+    examination_deadline: date
+    border_deadline: date | None = Field(None, description="APR Art 51(2): all stages within the maximum")
+    merits_blocked_by_dublin: bool = False
+
+
+@event_type("asylum.routing.data_gap", version=1, producer="asylum")
+class RoutingDataGap(EventData):
+    """No EU-wide recognition rate exists for a nationality: APR 42(1)(j) was not applied (never inferred)."""
+
+    case_id: Identifier
+    member_state: MemberState
+    countries: list[CountryCode]
+    release: str | None = Field(None, description="the reference data release consulted; None if none is loaded")
+
+
+@event_type("asylum.border_procedure.terminated", version=1, producer="asylum")
+class BorderProcedureTerminated(EventData):
+    """The border procedure ended without a final decision (APR Art 51(2), 53(2)): entry is authorised."""
+
+    case_id: Identifier
+    person_id: Identifier
+    member_state: MemberState
+    reason: str = Field(description="MAX_DURATION (APR 51(2)) or the APR 53(2) ground")
+    entry_authorised_at: AwareDatetime
+    continues_in: RoutedProcedure
+
+
+@event_type("asylum.examination.extended", version=1, producer="asylum")
+class ExaminationExtended(EventData):
+    """The examination time limit was extended (APR Art 35(2), (5))."""
+
+    case_id: Identifier
+    member_state: MemberState
+    ground: str
+    legal_basis: str
+    new_deadline: date
+
+
+@event_type("asylum.document.issued", version=1, producer="asylum")
+class DocumentIssued(EventData):
+    """A document was issued to the applicant (APR Art 29)."""
+
+    case_id: Identifier
+    person_id: Identifier
+    member_state: MemberState
+    document_type: DocumentType
+    issued_at: AwareDatetime
+    legal_basis: str
 
 
 @event_type("asylum.decision.issued", version=1, producer="asylum")
@@ -110,3 +255,114 @@ class DecisionIssued(EventData):
     return_decision_required: bool = Field(description="APR Art 37: a return decision must follow")
     return_decision_mode: ReturnDecisionMode | None = None
     nationalities: list[str] = Field(default_factory=list)
+    grounds_applied: list[str] = Field(default_factory=list, description="APR 42 / 38 grounds the decision rests on")
+    notified_to: str | None = Field(None, description="APPLICANT or LEGAL_REPRESENTATIVE (APR Art 36(1), (4))")
+    language: str | None = None
+    appeal_deadline: date | None = Field(None, description="APR Art 67(7); None when no appeal lies")
+    appeal_deadline_rule: str | None = Field(None, description="T13 (APR 67(7)(a)) or T14 (APR 67(7)(b))")
+    automatic_suspensive_effect: bool | None = Field(None, description="APR Art 68(2); false under 68(3)")
+    remain_request_deadline: date | None = Field(None, description="APR Art 68(5)(a), when not automatic")
+
+
+@event_type("asylum.return_decision.requested", version=1, producer="asylum")
+class ReturnDecisionRequested(EventData):
+    """Command: issue the return decision that APR Art 37 requires after this negative decision."""
+
+    case_id: Identifier
+    decision_id: Identifier
+    person_id: Identifier
+    member_state: MemberState
+    outcome: DecisionOutcome
+    notified_at: AwareDatetime
+    nationalities: list[str] = Field(default_factory=list)
+
+
+@event_type("asylum.appeal_window.opened", version=1, producer="asylum")
+class AppealWindowOpened(EventData):
+    """The decision can be appealed until `deadline` (APR Art 67(7))."""
+
+    case_id: Identifier
+    decision_id: Identifier
+    member_state: MemberState
+    deadline: date
+    rule: str = Field(description="T13 (APR 67(7)(a)) or T14 (APR 67(7)(b))")
+    auto_suspensive: bool
+    remain_request_deadline: date | None = None
+
+
+@event_type("asylum.right_to_remain.updated", version=1, producer="asylum")
+class RightToRemainUpdated(EventData):
+    """Whether the person may remain while the decision can be or is being challenged (APR Art 10, 68)."""
+
+    case_id: Identifier
+    person_id: Identifier
+    member_state: MemberState
+    decision_id: Identifier | None = None
+    right_to_remain: bool
+    until: date | None = None
+    basis: str | None = Field(None, description="APR 68(2), 68(4), 68(5)(d) or 10(1)")
+
+
+@event_type("asylum.appeal.lodged", version=1, producer="asylum")
+class AppealLodged(EventData):
+    """An appeal against the decision was lodged (APR Art 67); a late one is reported with in_time false."""
+
+    case_id: Identifier
+    decision_id: Identifier
+    appeal_id: Identifier
+    person_id: Identifier
+    member_state: MemberState
+    lodged_at: AwareDatetime
+    in_time: bool
+    suspensive: bool = Field(description="APR Art 68(2): removal is suspended pending the outcome")
+
+
+@event_type("asylum.remain_request.lodged", version=1, producer="asylum")
+class RemainRequestLodged(EventData):
+    """The applicant asked a court to remain pending the appeal (APR Art 68(4)-(5))."""
+
+    case_id: Identifier
+    decision_id: Identifier
+    member_state: MemberState
+    lodged_at: AwareDatetime
+    in_time: bool
+
+
+@event_type("asylum.appeal.decided", version=1, producer="asylum")
+class AppealDecided(EventData):
+    """The court decided the appeal: DISMISSED (the decision stands) or ANNULLED (examined again)."""
+
+    case_id: Identifier
+    decision_id: Identifier
+    appeal_id: Identifier
+    person_id: Identifier
+    member_state: MemberState
+    result: str
+    decided_at: AwareDatetime
+
+
+@event_type("asylum.decision.final", version=1, producer="asylum")
+class DecisionFinal(EventData):
+    """The decision is no longer subject to a remedy (APR Art 3(8))."""
+
+    case_id: Identifier
+    decision_id: Identifier
+    person_id: Identifier
+    member_state: MemberState
+    outcome: DecisionOutcome
+    final_at: AwareDatetime
+    right_to_remain: bool = False
+    return_decision_required: bool
+
+
+@event_type("asylum.protection.granted", version=1, producer="asylum")
+class ProtectionGranted(EventData):
+    """Refugee status or subsidiary protection was granted (QR Art 13, 18); the permit follows (QR Art 24)."""
+
+    case_id: Identifier
+    decision_id: Identifier
+    person_id: Identifier
+    member_state: MemberState
+    status: DecisionOutcome
+    permit_initial_validity_years: int = Field(description="QR Art 24(2): at least 3 (refugee) or 1 (subsidiary)")
+    permit_due_by: date = Field(description="QR Art 24(4): at the latest 90 days after notification")
