@@ -87,7 +87,7 @@ def test_keten_run_serves_the_readme_walkthrough_and_stops_cleanly_on_ctrl_c(tmp
         assert '"status": "REFERRED_ASYLUM"' in walk.stdout
         assert '"referral_basis": "SR Art 18(2)"' in walk.stdout
         assert '"return_decision_required": true' in walk.stdout
-        assert '"status": "RETURN_DECISION_ISSUED"' in walk.stdout
+        assert '"status": "SUSPENDED"' in walk.stdout  # issued; suspended during the appeal period (APR 68)
         assert '"APR Art 37"' in walk.stdout
 
         process.send_signal(signal.SIGINT)  # what Ctrl-C sends

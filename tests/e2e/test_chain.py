@@ -93,7 +93,12 @@ async def decide(
         decision = {"outcome": outcome, "notified_at": _ago(seconds=0)}
         if outcome == "INADMISSIBLE":
             decision["admissibility_ground"] = routing["admissibility_grounds"][0]
-        response = await asylum.post(f"{path}/decision", json=decision, headers=headers)
+        if outcome == "IMPLICITLY_WITHDRAWN":  # APR Art 41(1)(e): absconded
+            withdrawal = {"type": "IMPLICIT", "ground": "ABSCONDED", "notified_at": decision["notified_at"]}
+            withdrawal["withdrawn_at"] = decision["notified_at"]
+            response = await asylum.post(f"{path}/withdrawal", json=withdrawal, headers=headers)
+        else:
+            response = await asylum.post(f"{path}/decision", json=decision, headers=headers)
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -128,10 +133,15 @@ async def test_a_negative_decision_becomes_exactly_one_return_decision(stack: St
     decision = await decide(stack, application["id"], "REJECTED_UNFOUNDED", f"00-{trace_id}-{uuid.uuid4().hex[:16]}-01")
     assert decision["return_decision_required"] is True
 
-    cases = await eventually(lambda: return_cases(stack, asylum_decision_id=decision["id"]), within=10)
+    async def suspended():  # the right to remain follows the decision on the same case's partition
+        found = await return_cases(stack, asylum_decision_id=decision["id"])
+        return found if found and found[0]["status"] == "SUSPENDED" else None
+
+    cases = await eventually(suspended, within=10)
     assert len(cases) == 1
     case = cases[0]
-    assert case["status"] == "RETURN_DECISION_ISSUED"
+    # Issued, and its effects suspended while the applicant may remain for the appeal (APR Art 68(1)-(2)).
+    assert (case["status"], case["suspension"]["resumes"]) == ("SUSPENDED", "RETURN_DECISION_ISSUED")
     assert case["asylum_case_id"] == application["id"]
     assert case["person_id"] == application["person_id"]
     assert case["decision"]["legal_basis"] == ["APR Art 37", "RD Art 6(1)"]

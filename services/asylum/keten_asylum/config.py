@@ -100,6 +100,11 @@ class AsylumSettings(BaseSettings):
         AppealPeriod(amount=1, unit=Unit.MONTHS),
         description="APR 67(7)(b), national between 2 weeks and 1 month (T14)",
     )
+    subsequent_remain_exception: bool = Field(
+        True,
+        description="APR Art 10(4)(a), 56(b): no right to remain during a second or later subsequent application "
+        "after a rejected first one (a national option)",
+    )
     remain_request_days: int = Field(5, ge=5, description="APR 68(5)(a): at least 5 days to ask a court to remain")
     no_auto_suspense_inadmissibility_grounds: list[str] = Field(
         ["38(1)(a)", "38(1)(d)", "38(1)(e)", "38(2)"],
@@ -129,6 +134,13 @@ class AsylumSettings(BaseSettings):
     )
     crisis_regimes: list[CrisisRegime] = Field(
         default_factory=list, description="Council implementing decisions under Reg. 2024/1359 for this member state"
+    )
+    representative_uam_maximum_exceptional: int = Field(
+        50,
+        ge=30,
+        le=50,
+        description="APR 23(10): UAM per representative in disproportionate numbers or other exceptional situations "
+        "(national choice, 30-50; normally 30)",
     )
     permit_validity_refugee_years: int = Field(3, ge=3, description="QR 24(2): initial permit, at least 3 years")
     permit_validity_subsidiary_years: int = Field(1, ge=1, description="QR 24(2): initial permit, at least 1 year")

@@ -32,6 +32,15 @@ def body(**overrides: Any) -> dict[str, Any]:
     return {k: v for k, v in (values | overrides).items() if v is not None}
 
 
+def withdrawal(**overrides: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "type": "EXPLICIT",
+        "withdrawn_at": "2026-07-10T09:00:00+02:00",
+        "notified_at": "2026-07-10T11:00:00+02:00",
+    }
+    return {k: v for k, v in (values | overrides).items() if v is not None}
+
+
 def decision(**overrides: Any) -> dict[str, Any]:
     values: dict[str, Any] = {"outcome": "REJECTED_UNFOUNDED", "notified_at": "2026-07-10T11:00:00+02:00"}
     return {k: v for k, v in (values | overrides).items() if v is not None}
@@ -106,8 +115,8 @@ async def test_make_an_application(app, probe):
     assert application["right_to_remain_basis"] == "APR Art 10(1)"
     [event] = events(await probe.outbox(application["id"], "asylum.application.made"))
     assert (event["during_screening"], event["registration_deadline"]) == (False, "2026-07-13")
-    [deadline] = await probe.deadlines(application["id"])
-    assert (deadline.kind, deadline.status) == ("asylum.registration_limit", "open")
+    kinds = {(d.kind, d.status) for d in await probe.deadlines(application["id"])}
+    assert ("asylum.registration_limit", "open") in kinds
     [audit] = await probe.audit(application["id"])
     assert (audit.action, audit.actor, audit.legal_basis) == ("application.made", "user:tester", "APR Art 26(1)")
 
@@ -178,7 +187,7 @@ async def test_register(app, probe):
     [document] = events(await probe.outbox(application["id"], "asylum.document.issued"))
     assert (document["document_type"], document["legal_basis"]) == ("REGISTRATION_CERT", "APR Art 29(1)")
     kinds = {(d.kind, d.status) for d in await probe.deadlines(application["id"])}
-    assert kinds == {("asylum.registration_limit", "cancelled"), ("asylum.lodging_limit", "open")}
+    assert {("asylum.registration_limit", "cancelled"), ("asylum.lodging_limit", "open")} <= kinds
 
 
 async def test_lodge(app, probe):
@@ -387,9 +396,13 @@ async def test_an_inadmissibility_decision_names_its_ground(app):
 async def test_a_pre_existing_return_decision_is_not_requested_again(app, probe, outcome):
     application = await routed(app, {"admissibility_grounds": ["PROTECTION_IN_OTHER_MS"]})
     payload = decision(outcome=outcome, return_decision_mode="PRE_EXISTING")
+    path = f"{BASE}/{application['id']}/decision"
     if outcome == "INADMISSIBLE":
         payload["admissibility_ground"] = "PROTECTION_IN_OTHER_MS"
-    issued = await ok(app, f"{BASE}/{application['id']}/decision", payload, 201)
+    if outcome == "EXPLICITLY_WITHDRAWN":
+        path = f"{BASE}/{application['id']}/withdrawal"
+        payload = withdrawal(return_decision_mode="PRE_EXISTING")
+    issued = await ok(app, path, payload, 201)
     assert (issued["return_decision_required"], issued["return_decision_mode"]) == (False, "PRE_EXISTING")
     assert await probe.outbox(application["id"], "asylum.return_decision.requested") == []
 
@@ -436,6 +449,94 @@ async def test_422_invalid_decision(app, probe, overrides, slug):
     application = await routed(app)
     assert_problem(await post(app, f"{BASE}/{application['id']}/decision", decision(**overrides)), 422, slug)
     assert await probe.outbox(application["id"], "asylum.decision.issued") == []
+
+
+# --- withdrawal (APR Art 40, 41) ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("outcome", ["EXPLICITLY_WITHDRAWN", "IMPLICITLY_WITHDRAWN"])
+async def test_a_withdrawal_is_not_a_plain_decision(app, outcome):
+    application = await routed(app)
+    response = await post(app, f"{BASE}/{application['id']}/decision", decision(outcome=outcome))
+    assert "/withdrawal" in assert_problem(response, 422, "invalid-data")["detail"]
+
+
+async def test_an_explicit_withdrawal_is_final_at_once(app, probe):
+    application = await registered(app)
+    response = await post(app, f"{BASE}/{application['id']}/withdrawal", withdrawal())
+    assert response.status_code == 201, response.text
+    issued = response.json()
+    # APR Art 40(3): final and not appealable; APR Art 37: a return decision follows.
+    assert (issued["outcome"], issued["appealable"], issued["return_decision_required"]) == (
+        "EXPLICITLY_WITHDRAWN",
+        False,
+        True,
+    )
+    after = await read(app, application["id"])
+    assert (after["status"], after["right_to_remain"]) == ("FINAL", False)
+    [withdrawn] = events(await probe.outbox(application["id"], "asylum.application.withdrawn"))
+    assert (withdrawn["type"], withdrawn["ground"], withdrawn["legal_basis"]) == ("EXPLICIT", None, "APR Art 40(1)")
+    assert withdrawn["decision_id"] == issued["id"]
+    assert len(events(await probe.outbox(application["id"], "asylum.return_decision.requested"))) == 1
+    assert len(events(await probe.outbox(application["id"], "asylum.decision.final"))) == 1
+
+
+async def test_an_implicit_withdrawal_names_its_ground_and_can_be_appealed(app, probe):
+    application = await routed(app)
+    payload = withdrawal(type="IMPLICIT", ground="ABSCONDED")
+    issued = await ok(app, f"{BASE}/{application['id']}/withdrawal", payload, 201)
+    # APR Art 67(7)(a): the short period; APR Art 68(3)(c): no automatic suspensive effect.
+    assert (issued["appeal_rule"], issued["automatic_suspensive_effect"]) == ("T13", False)
+    assert issued["grounds_applied"] == ["ABSCONDED"]
+    [withdrawn] = events(await probe.outbox(application["id"], "asylum.application.withdrawn"))
+    assert (withdrawn["type"], withdrawn["legal_basis"]) == ("IMPLICIT", "APR Art 41(1)(e)")
+    assert (await read(app, application["id"]))["status"] == "APPEAL_WINDOW"
+
+
+async def test_not_lodging_is_a_withdrawal_only_after_the_lodging_period(app, clock):
+    application = await registered(app)  # registered Tue 07-07: lodging due Tue 07-28
+    path = f"{BASE}/{application['id']}/withdrawal"
+    clock.set(datetime(2026, 7, 29, 10, 0, tzinfo=AMS))
+    on_the_last_day = withdrawal(
+        type="IMPLICIT", ground="NOT_LODGED", withdrawn_at="2026-07-28T23:59:00+02:00", notified_at=None
+    )
+    on_the_last_day["notified_at"] = "2026-07-29T09:00:00+02:00"
+    problem = assert_problem(await post(app, path, on_the_last_day), 422, "invalid-data")
+    assert problem["lodging_deadline"] == "2026-07-28"
+    the_day_after = on_the_last_day | {"withdrawn_at": "2026-07-29T08:00:00+02:00"}
+    issued = await ok(app, path, the_day_after, 201)
+    assert issued["grounds_applied"] == ["NOT_LODGED"]  # APR Art 41(1)(a)
+
+
+async def test_not_lodging_cannot_be_found_once_lodged(app):
+    application = await lodged(app)
+    response = await post(
+        app, f"{BASE}/{application['id']}/withdrawal", withdrawal(type="IMPLICIT", ground="NOT_LODGED")
+    )
+    assert_problem(response, 409, "transition-not-allowed")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "slug"),
+    [
+        ({"type": "IMPLICIT"}, "invalid-data"),  # no ground
+        ({"ground": "ABSCONDED"}, "invalid-data"),  # a ground on an explicit withdrawal
+        ({"type": "SILENT"}, "invalid-request"),
+        ({"ground": "GONE", "type": "IMPLICIT"}, "invalid-request"),
+        ({"withdrawn_at": "2026-07-10T11:00:01+02:00"}, "invalid-data"),  # after the notification
+        ({"withdrawn_at": "2026-07-05T11:00:00+02:00"}, "invalid-data"),  # before the making
+        ({"notified_at": "2026-07-10T12:00:01+02:00"}, "invalid-data"),  # in the future
+    ],
+)
+async def test_422_invalid_withdrawal(app, probe, overrides, slug):
+    application = await routed(app)
+    assert_problem(await post(app, f"{BASE}/{application['id']}/withdrawal", withdrawal(**overrides)), 422, slug)
+    assert await probe.outbox(application["id"], "asylum.application.withdrawn") == []
+
+
+async def test_no_withdrawal_after_the_decision(app):
+    application, _ = await decided(app)
+    assert_problem(await post(app, f"{BASE}/{application['id']}/withdrawal", withdrawal()), 409)
 
 
 # --- appeals and the right to remain (APR Art 67-68) ---------------------------------------------
@@ -652,10 +753,17 @@ async def test_404s(app):
     assert_problem(response, 404, "not-found")
 
 
-async def test_pagination_and_filters(app):
+async def final_by_withdrawal(app, application_id: str) -> None:
+    await ok(app, f"{BASE}/{application_id}/withdrawal", withdrawal(), 201)
+
+
+async def test_a_person_s_applications_page_by_page_and_by_status(app):
     person = f"paged-{uuid.uuid4()}"
-    ids = sorted([(await made(app, person_id=person))["id"] for _ in range(3)])
-    await ok(app, f"{BASE}/{ids[0]}/registration", {})
+    ids = []
+    for _ in range(3):  # each after the previous one's final decision: a subsequent application (APR Art 55)
+        ids.append((await made(app, person_id=person))["id"])
+        if len(ids) < 3:
+            await final_by_withdrawal(app, ids[-1])
 
     async def page(**params: Any) -> dict[str, Any]:
         response = await app.client.get(BASE, params={"person_id": person} | params, headers=app.auth(CASEWORKER))
@@ -665,9 +773,56 @@ async def test_pagination_and_filters(app):
     first = await page(limit=2)
     second = await page(limit=2, cursor=first["next_cursor"])
     assert (len(first["items"]), second["next_cursor"]) == (2, None)
-    assert [item["id"] for item in first["items"] + second["items"]] == ids
-    assert [item["id"] for item in (await page(status="REGISTERED"))["items"]] == [ids[0]]
+    assert sorted(item["id"] for item in first["items"] + second["items"]) == sorted(ids)
+    assert sorted(item["id"] for item in (await page(status="FINAL"))["items"]) == sorted(ids[:2])
+    assert [item["id"] for item in (await page(status="MADE"))["items"]] == [ids[2]]
     assert (await page(screening_case_id="no-such-screening"))["items"] == []
+
+
+async def test_a_new_application_after_a_final_decision_is_a_subsequent_one(app, probe):
+    first = await made(app, person_id=f"p-{uuid.uuid4()}")
+    await final_by_withdrawal(app, first["id"])
+    second = await made(app, person_id=first["person_id"])
+    # APR Art 55(1): the service knows the person's final decision; no reference needs to be typed.
+    assert (second["previous_application_ref"], second["subsequent_ordinal"]) == (first["id"], 1)
+    assert second["right_to_remain"] is True
+    await ok(app, f"{BASE}/{second['id']}/registration", {})
+    await ok(app, f"{BASE}/{second['id']}/lodging", {"lodged_at": "2026-07-10T12:00:00+02:00"})
+    [lodged_event] = events(await probe.outbox(second["id"], "asylum.subsequent_application.lodged"))
+    assert (lodged_event["previous_case_ref"], lodged_event["ordinal"]) == (first["id"], 1)
+    assert (await ok(app, f"{BASE}/{second['id']}/routing", {}))["procedure"] == "PRELIMINARY_EXAMINATION"
+
+
+async def test_no_new_application_while_one_is_pending(app):
+    first = await made(app, person_id=f"p-{uuid.uuid4()}")
+    problem = assert_problem(await post(app, BASE, body(person_id=first["person_id"])), 409)
+    assert problem["pending_application_id"] == first["id"]  # APR Art 55(1): add to the pending one
+    problem = assert_problem(await post(app, BASE, body(previous_application_ref=first["id"])), 409)
+    assert problem["pending_application_id"] == first["id"]
+
+
+async def test_no_right_to_remain_in_a_second_subsequent_application_after_a_rejected_first(app, clock):
+    person = f"p-{uuid.uuid4()}"
+    original = await made(app, person_id=person)
+    await final_by_withdrawal(app, original["id"])
+    first_subsequent = await lodged(app, person_id=person)
+    await ok(app, f"{BASE}/{first_subsequent['id']}/routing", {"new_elements": False})
+    await ok(
+        app,
+        f"{BASE}/{first_subsequent['id']}/decision",
+        decision(outcome="INADMISSIBLE", admissibility_ground="SUBSEQUENT_NO_NEW_ELEMENTS"),
+        201,
+    )
+    await ok(app, f"{BASE}/{first_subsequent['id']}/appeals", {"lodged_at": "2026-07-10T11:30:00+02:00"}, 201)
+    await ok(app, f"{BASE}/{first_subsequent['id']}/appeal/outcome", {"result": "DISMISSED"})
+
+    second_subsequent = await made(app, person_id=person)
+    # APR Art 10(4)(a), 56(b): the national option (on by default) excepts the right to remain.
+    assert second_subsequent["subsequent_ordinal"] == 2
+    assert (second_subsequent["right_to_remain"], second_subsequent["right_to_remain_basis"]) == (
+        False,
+        "APR Art 10(4)(a)",
+    )
 
 
 @pytest.mark.parametrize("params", [{"status": "OPEN"}, {"limit": 0}, {"limit": 1000}, {"cursor": "%%%"}])

@@ -22,9 +22,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from keten_asylum.adapters.repository import ApplicationRepository
+from keten_asylum.domain.decision import CourtRuling
 from keten_asylum.domain.model import Application, ApplicationStatus
 from keten_asylum.entrypoints.app import spec
-from keten_asylum.service_layer import decisions, handlers, intake, routing
+from keten_asylum.service_layer import decisions, dublin, handlers, intake, postponement, routing
 from keten_shared.audit import acting_as
 from keten_shared.clock import FixedClock
 from keten_shared.errors import InvalidData, TransitionNotAllowed
@@ -76,6 +77,7 @@ PERSON = PersonDetails(
 REGISTRATION_LIMIT, LODGING_LIMIT = "asylum.registration_limit", "asylum.lodging_limit"
 EXAMINATION_LIMIT, BORDER_MAXIMUM = "asylum.examination_limit", "asylum.border_maximum"
 APPEAL_WINDOW, REMAIN_REQUEST_WINDOW = "asylum.appeal_window", "asylum.remain_request_window"
+GUARANTEES_LIMIT, REPRESENTATIVE_LIMIT = "asylum.special_guarantees_limit", "asylum.representative_limit"
 MICROSECOND = timedelta(microseconds=1)
 
 
@@ -286,19 +288,31 @@ async def decide(app: Any, application_id: str, outcome: DecisionOutcome, notifi
 # --- screening.application.made and screening.case.referred ----------------------------------------------------------
 
 
-def test_the_handlers_are_registered_for_screenings_events_and_every_deadline_kind():
+def test_the_handlers_are_registered_for_the_events_consumed_and_every_deadline_kind():
     assert handlers.EVENT_HANDLERS == {
         "screening.application.made": handlers.on_application_made,
         "screening.case.referred": handlers.on_screening_case_referred,
+        **dublin.EVENT_HANDLERS,
     }
-    assert handlers.DEADLINE_HANDLERS == {
-        REGISTRATION_LIMIT: handlers.on_registration_limit,
-        LODGING_LIMIT: handlers.on_lodging_limit,
-        EXAMINATION_LIMIT: routing.on_examination_limit,
-        BORDER_MAXIMUM: routing.on_border_maximum,
-        APPEAL_WINDOW: decisions.on_appeal_window_end,
-        REMAIN_REQUEST_WINDOW: decisions.on_remain_request_window_end,
+    assert set(dublin.EVENT_HANDLERS) == {
+        "dublin.procedure.started",
+        "dublin.responsibility.determined",
+        "dublin.responsibility.shifted",
+        "dublin.transfer.completed",
+        "dublin.arrival.confirmed",
     }
+    assert (
+        handlers.DEADLINE_HANDLERS.items()
+        >= {
+            REGISTRATION_LIMIT: handlers.on_registration_limit,
+            LODGING_LIMIT: handlers.on_lodging_limit,
+            EXAMINATION_LIMIT: routing.on_examination_limit,
+            BORDER_MAXIMUM: routing.on_border_maximum,
+            APPEAL_WINDOW: decisions.on_appeal_window_end,
+            REMAIN_REQUEST_WINDOW: decisions.on_remain_request_window_end,
+            postponement.POSTPONEMENT_REVIEW: postponement.on_review_due,
+        }.items()
+    )
 
 
 async def test_made_then_referred_is_one_application_with_the_screening_facts(app, probe):
@@ -314,7 +328,8 @@ async def test_made_then_referred_is_one_application_with_the_screening_facts(ap
         False,
     )
     assert made.registration_deadline is None
-    assert await probe.deadlines(made.id) == []
+    # APR Art 20: only the special guarantees limit (T4) runs from the making.
+    assert [row.kind for row in await probe.deadlines(made.id)] == [GUARANTEES_LIMIT]
     [announced] = await published(probe, made.id)
     assert (announced.screening_case_id, announced.during_screening, announced.sr_category) == (sid, True, "5(1)")
     assert (announced.made_at, announced.registration_deadline, announced.person) == (made_at, None, PERSON)
@@ -330,8 +345,11 @@ async def test_made_then_referred_is_one_application_with_the_screening_facts(ap
     assert application.registration_deadline == date(2026, 7, 14)
     limit = await the_deadline(probe, made.id, REGISTRATION_LIMIT)
     assert (limit.status, limit.due_at, limit.legal_basis) == ("open", end_of(date(2026, 7, 14)), "APR Art 27(1)")
+    # APR Art 23(2)(b): screening found an unaccompanied minor: the representative is due 15 working days from
+    # the making, Mon 07-06 -> Mon 07-27.
+    representative = await the_deadline(probe, made.id, REPRESENTATIVE_LIMIT)
+    assert (representative.status, representative.due_at) == ("open", end_of(date(2026, 7, 27)))
     assert await event_types(probe, made.id) == ["asylum.application.made"]
-    assert await audit_actions(probe, made.id) == ["application.made"]
 
 
 async def test_referred_then_made_is_one_application_with_the_screening_facts(app, probe):
@@ -348,7 +366,12 @@ async def test_referred_then_made_is_one_application_with_the_screening_facts(ap
     assert application.screening_referral == referred.model_dump(mode="json", include=handlers.REFERRAL_FACTS)
     assert application.unaccompanied_minor is True
     assert application.registration_deadline == date(2026, 7, 14)  # from the referral, APR 27(7)
-    assert [row.kind for row in await probe.deadlines(application.id)] == [REGISTRATION_LIMIT]
+    # APR Art 20, 23(2)(b): T4 and, for the unaccompanied minor, T5 run from the making.
+    assert sorted(row.kind for row in await probe.deadlines(application.id)) == [
+        REGISTRATION_LIMIT,
+        REPRESENTATIVE_LIMIT,
+        GUARANTEES_LIMIT,
+    ]
     [announced] = await published(probe, application.id)
     assert (announced.made_at, announced.uam_claimed, announced.registration_deadline) == (
         made_at,
@@ -369,12 +392,12 @@ async def test_redelivered_events_change_nothing(app, probe, made_first):
     before = (
         await event_types(probe, application.id),
         await audit_actions(probe, application.id),
-        [(row.kind, row.due_at) for row in await probe.deadlines(application.id)],
+        sorted((row.kind, row.due_at) for row in await probe.deadlines(application.id)),
     )
     assert before == (
         ["asylum.application.made"],
         ["application.made"],
-        [(REGISTRATION_LIMIT, end_of(date(2026, 7, 14)))],
+        [(REGISTRATION_LIMIT, end_of(date(2026, 7, 14))), (GUARANTEES_LIMIT, end_of(date(2026, 8, 5)))],
     )
     # The same events again, and the referral once more under a new event id (republished by screening).
     await handle(app, made)
@@ -389,7 +412,7 @@ async def test_redelivered_events_change_nothing(app, probe, made_first):
     assert (
         await event_types(probe, application.id),
         await audit_actions(probe, application.id),
-        [(row.kind, row.due_at) for row in await probe.deadlines(application.id)],
+        sorted((row.kind, row.due_at) for row in await probe.deadlines(application.id)),
     ) == before
 
 
@@ -762,7 +785,8 @@ async def test_a_border_case_decided_in_time_is_not_released(app, clock, probe):
     application_id = await at_the_border(app, clock)
     clock.set(local(2026, 9, 1, 10))
     await decide(app, application_id, DecisionOutcome.REJECTED_MANIFESTLY_UNFOUNDED, local(2026, 9, 1, 9))
-    assert (await the_deadline(probe, application_id, BORDER_MAXIMUM)).status == "cancelled"
+    # APR Art 51(2): the maximum covers the appeal stage too, so it keeps running after the decision.
+    assert (await the_deadline(probe, application_id, BORDER_MAXIMUM)).status == "open"
     clock.set(end_of(date(2026, 10, 4)))
     await fire(app)
     application = await load(app, application_id)
@@ -1054,3 +1078,50 @@ async def test_a_withdrawal_before_lodging_ends_the_lodging_limit(app, clock, pr
     clock.set(end_of(date(2026, 7, 31)))
     await fire(app)
     assert "lodging.overdue" not in await audit_actions(probe, application_id)
+
+
+async def test_a_postponement_review_not_recorded_in_time_shows_as_overdue(app, clock, probe):
+    application_id = await in_examination(app)  # lodged Fri 07-10, regular
+
+    async def act(uow: UnitOfWork, application: Application) -> None:
+        await postponement.postpone(uow, application, country="SYR", reasons="uncertain")
+
+    await change(app, application_id, act)
+    review = await the_deadline(probe, application_id, postponement.POSTPONEMENT_REVIEW)
+    assert review.due_at == end_of(date(2026, 11, 10))  # APR Art 35(7): 4 months from Fri 07-10: Tue 11-10
+    clock.set(end_of(date(2026, 11, 10)) - MICROSECOND)
+    await fire(app)
+    assert "postponement.review_overdue" not in await audit_actions(probe, application_id)
+    clock.set(end_of(date(2026, 11, 10)))
+    await fire(app)
+    assert "postponement.review_overdue" in await audit_actions(probe, application_id)
+
+
+@pytest.mark.parametrize(
+    ("ruling", "entry"),
+    [(CourtRuling.ALLOWED, True), (CourtRuling.REFUSED, False)],
+    ids=["may remain: enters", "may not remain: APR 43(3)"],
+)
+async def test_the_border_maximum_reached_during_the_appeal(app, clock, probe, ruling, entry):
+    application_id = await at_the_border(app, clock)  # border maximum Sun 10-04 (unrolled)
+    clock.set(local(2026, 9, 28, 10))
+    await decide(app, application_id, DecisionOutcome.REJECTED_MANIFESTLY_UNFOUNDED, local(2026, 9, 28, 9))
+
+    async def appeal_and_ask_to_remain(uow: UnitOfWork, application: Application) -> None:
+        await decisions.lodge_appeal(uow, application, lodged_at=local(2026, 9, 29, 9), court_reference=None)
+        await decisions.lodge_remain_request(uow, application, lodged_at=local(2026, 9, 29, 9))
+        await decisions.rule_on_remaining(uow, application, ruling)
+
+    clock.set(local(2026, 9, 30, 10))
+    await change(app, application_id, appeal_and_ask_to_remain)
+    clock.set(end_of(date(2026, 10, 4)))
+    await fire(app)
+    [terminated] = await published(probe, application_id, "asylum.border_procedure.terminated")
+    # APR Art 51(2): at the maximum the person enters and the appeal continues, unless Art 43(3) applies.
+    assert (terminated.reason, terminated.continues_in, terminated.return_border_procedure) == (
+        "MAX_DURATION",
+        None,
+        not entry,
+    )
+    assert (terminated.entry_authorised_at is not None) is entry
+    assert (await load(app, application_id)).status is ApplicationStatus.APPEAL_PENDING

@@ -277,7 +277,16 @@ async def test_10_implicit_withdrawal_after_absconding(caseworker):
     await caseworker.register()
     await caseworker.on("2026-11-04").lodge(at("2026-11-04"))
     await caseworker.route()
-    decision = await caseworker.on("2027-01-12", "16:00").decide("IMPLICITLY_WITHDRAWN", at("2027-01-12"))
+    decision = await caseworker.on("2027-01-12", "16:00").post(
+        "withdrawal",
+        {
+            "type": "IMPLICIT",
+            "ground": "ABSCONDED",  # APR Art 41(1)(e): repeated missed reporting
+            "withdrawn_at": at("2027-01-11").isoformat(),
+            "notified_at": at("2027-01-12").isoformat(),
+        },
+        201,
+    )
     # T13 under the default 7 days: Tue 01-19 (5-10 days: Mon 01-18 to Fri 01-22).
     assert (decision["appeal_rule"], decision["appeal_deadline"]) == ("T13", "2027-01-19")
     assert decision["automatic_suspensive_effect"] is False  # APR Art 68(3)(c)
@@ -288,9 +297,45 @@ async def test_10_implicit_withdrawal_after_absconding(caseworker):
 async def test_11_explicit_withdrawal_is_final_at_once(caseworker):
     await caseworker.on("2026-11-02").make(at("2026-11-02", "09:00"), ["SYR"])
     await caseworker.register()
-    decision = await caseworker.on("2026-11-10", "16:00").decide("EXPLICITLY_WITHDRAWN", at("2026-11-10"))
+    decision = await caseworker.on("2026-11-10", "16:00").post(
+        "withdrawal",
+        {
+            "type": "EXPLICIT",
+            "withdrawn_at": at("2026-11-10", "09:00").isoformat(),
+            "notified_at": at("2026-11-10").isoformat(),
+        },
+        201,
+    )
     assert (decision["appealable"], decision["return_decision_required"]) == (False, True)  # APR Art 40(3), 37
     application = await caseworker.read()
     assert (application["status"], application["right_to_remain"]) == ("FINAL", False)
     [final] = await caseworker.events("asylum.decision.final")
     assert (final["final_at"], final["return_decision_required"]) == ("2026-11-10T09:00:00Z", True)
+
+
+async def test_13_postponement_for_an_uncertain_situation(caseworker, probe):
+    await caseworker.on("2027-01-28").make(at("2027-01-28", "09:00"), ["SYR"])
+    await caseworker.register()
+    await caseworker.on("2027-02-01").lodge(at("2027-02-01"))
+    assert (await caseworker.route())["examination_deadline"] == "2027-08-02"  # Sun 08-01 rolled to Mon
+
+    postponed = await caseworker.on("2027-08-02").post(
+        "postponement", {"country": "SYR", "reasons": "the situation in the country of origin is uncertain"}
+    )
+    assert postponed["status"] == "EXAM_POSTPONED"
+    # APR Art 35(7): first review 4 months after the postponement, the end 21 months after lodging.
+    assert (postponed["postponement_review_due"], postponed["examination_deadline"]) == ("2027-12-02", "2028-11-01")
+    [event] = await caseworker.events("asylum.examination.postponed")
+    assert (event["next_review"], event["hard_deadline"]) == ("2027-12-02", "2028-11-01")
+    assert await caseworker.post(
+        "decision", {"outcome": "GRANTED_REFUGEE", "notified_at": at("2027-08-02").isoformat()}, 409
+    )
+    assert await caseworker.post("examination-extension", {"ground": "COMPLEXITY"}, 409)
+
+    reviewed = await caseworker.on("2027-12-01").post("postponement/review", {"reasons": "still uncertain"})
+    assert reviewed["postponement_review_due"] == "2028-04-03"  # Sat 04-01 rolled to Mon
+    resumed = await caseworker.on("2028-02-01").post("postponement/end", {})
+    assert (resumed["status"], resumed["examination_deadline"]) == ("EXAM_REGULAR", "2028-11-01")
+    assert await caseworker.post("examination-extension", {"ground": "COMPLEXITY"}, 409)  # 35(7) limit stays
+    decision = await caseworker.decide("GRANTED_SUBSIDIARY", at("2028-02-01"))
+    assert decision["outcome"] == "GRANTED_SUBSIDIARY"

@@ -117,3 +117,11 @@ async def test_consumer_starts_one_procedure_however_often_the_event_arrives(app
 
 def test_event_handlers_are_registered():
     assert handlers.EVENT_HANDLERS == {"asylum.application.registered": handlers.on_application_registered}
+
+
+async def test_an_application_registered_after_a_transfer_here_starts_no_procedure(app, probe, event_of):
+    # AMMR Art 46: the person was transferred here because this member state is responsible.
+    data = registered().model_copy(update={"transferred_from": "IT"})
+    await handle(app, data, event_of)
+    assert await procedures_for(app, data.case_id) == []
+    assert await probe.outbox(data.case_id) == []

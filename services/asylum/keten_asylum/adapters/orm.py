@@ -64,6 +64,10 @@ applications = Table(
     Column("right_to_remain_until", Date, nullable=True),
     Column("right_to_remain_basis", String(40), nullable=True),
     Column("final_at", UTCDateTime, nullable=True),
+    Column("postponed_at", UTCDateTime, nullable=True),
+    Column("postponement_country", String(3), nullable=True),
+    Column("postponement_reasons", Text, nullable=True),
+    Column("postponement_review_due", Date, nullable=True, index=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False),
 )
@@ -154,3 +158,107 @@ mapper_registry.map_imperatively(
         "remain_requests": relationship(RemainRequest, lazy="selectin", order_by=remain_requests.c.lodged_at),
     },
 )
+
+# --- procedural guarantees (APR Art 11-16, 20-23), see domain/procedural.py -------------------------------------------
+from keten_asylum.domain import procedural as pg  # noqa: E402
+
+# APR Art 11-14: each interview held (with its record), omitted or postponed.
+interviews = Table(
+    "interviews",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("application_id", String(36), ForeignKey("applications.id"), nullable=False, index=True),
+    Column("type", str_enum(pg.InterviewType), nullable=False),
+    Column("outcome", str_enum(pg.InterviewOutcome), nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("held_at", UTCDateTime, nullable=True),
+    Column("interviewer_id", String(200), nullable=True),
+    Column("interpreter_language", String(35), nullable=True),
+    Column("cultural_mediator", Boolean, nullable=False),
+    Column("legal_adviser_present", Boolean, nullable=False),
+    Column("representative_present", Boolean, nullable=False),
+    Column("child_sensitive", Boolean, nullable=False),
+    Column("recording_uri", String(1000), nullable=True),
+    Column("transcript_uri", String(1000), nullable=True),
+    Column("applicant_confirmation", str_enum(pg.ApplicantConfirmation), nullable=True),
+    Column("confirmation_waiver", str_enum(pg.ConfirmationWaiver), nullable=True),
+    Column("omission_ground", str_enum(pg.OmissionGround), nullable=True),
+    Column("written_submissions_offered", Boolean, nullable=True),
+    Column("postponement_reason", str_enum(pg.PostponementReason), nullable=True),
+    Column("medical_professional_consulted", Boolean, nullable=True),
+    Column("rescheduled_for", UTCDateTime, nullable=True),
+    Column("reasons", Text, nullable=True),
+)
+
+# APR Art 16: requests for free legal counselling and what became of them.
+counselling_requests = Table(
+    "counselling_requests",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("application_id", String(36), ForeignKey("applications.id"), nullable=False, index=True),
+    Column("requested_at", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("status", str_enum(pg.CounsellingStatus), nullable=False),
+    Column("provided_at", UTCDateTime, nullable=True),
+    Column("provider", String(200), nullable=True),
+    Column("refusal_ground", str_enum(pg.CounsellingRefusalGround), nullable=True),
+    Column("reasons", Text, nullable=True),
+    Column("decided_at", UTCDateTime, nullable=True),
+)
+
+# APR Art 20: special procedural guarantees assessments; a review supersedes the current one, which stays.
+guarantees_assessments = Table(
+    "guarantees_assessments",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("application_id", String(36), ForeignKey("applications.id"), nullable=False, index=True),
+    Column("assessed_at", UTCDateTime, nullable=False),
+    Column("needs", JSONDocument, nullable=False),
+    Column("adequate_support", Boolean, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("review", Boolean, nullable=False),
+    Column("in_time", Boolean, nullable=False),
+    Column("medical_examination", Boolean, nullable=False),
+    Column("support_measures", Text, nullable=True),
+    Column("reasons", Text, nullable=True),
+    Column("superseded_at", UTCDateTime, nullable=True),
+)
+
+# APR Art 20, 23(2)(b), 23(3): the T4 and T5 limits of an application, met, extended or overdue.
+procedural_limits = Table(
+    "procedural_limits",
+    metadata,
+    Column("application_id", String(36), ForeignKey("applications.id"), primary_key=True),
+    Column("kind", String(100), primary_key=True),
+    Column("deadline", Date, nullable=False),
+    Column("legal_basis", String(100), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("met_at", UTCDateTime, nullable=True),
+    Column("overdue_since", UTCDateTime, nullable=True),
+    Column("extension_ground", str_enum(pg.ExtensionGround), nullable=True),
+    Column("extension_reasons", Text, nullable=True),
+    Column("extended_at", UTCDateTime, nullable=True),
+)
+
+# APR Art 23: provisional assisting persons and representatives of unaccompanied minors.
+representative_appointments = Table(
+    "representative_appointments",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("application_id", String(36), ForeignKey("applications.id"), nullable=False, index=True),
+    Column("role", str_enum(pg.RepresentativeRole), nullable=False),
+    Column("person_id", String(200), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("organisation", String(200), nullable=True),
+    Column("appointed_at", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("in_time", Boolean, nullable=True),
+    Column("ended_at", UTCDateTime, nullable=True),
+    Column("end_reason", str_enum(pg.EndReason), nullable=True),
+)
+
+mapper_registry.map_imperatively(pg.Interview, interviews)
+mapper_registry.map_imperatively(pg.CounsellingRequest, counselling_requests)
+mapper_registry.map_imperatively(pg.GuaranteesAssessment, guarantees_assessments)
+mapper_registry.map_imperatively(pg.ProceduralLimit, procedural_limits)
+mapper_registry.map_imperatively(pg.Appointment, representative_appointments)

@@ -29,6 +29,11 @@ class ApplicationRepository(Repository[Application]):
         )
         return (await self.session.execute(query)).scalar_one()
 
+    async def of_person(self, person_id: str) -> list[Application]:
+        """A person's applications, oldest first."""
+        query = select(Application).where(applications.c.person_id == person_id).order_by(applications.c.made_at)
+        return list((await self.session.execute(query)).scalars())
+
 
 class RecognitionRateRepository(Repository[RecognitionRate]):
     entity, table, entity_type = RecognitionRate, recognition_rates, "recognition_rate"

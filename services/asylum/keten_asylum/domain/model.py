@@ -115,6 +115,11 @@ class Application:
     right_to_remain_until: date | None = None
     right_to_remain_basis: str | None = "APR Art 10(1)"
     final_at: datetime | None = None
+    # APR Art 35(7): the examination postponed for a temporary uncertain situation in the country of origin.
+    postponed_at: datetime | None = None
+    postponement_country: str | None = None
+    postponement_reasons: str | None = None
+    postponement_review_due: date | None = None
     version: int = 1
     decisions: list[Decision] = field(default_factory=list)  # in order; an annulled one stays on file
     appeals: list[Appeal] = field(default_factory=list)  # late ones included, marked so
@@ -207,6 +212,12 @@ class Application:
     def extend_examination(self, ground: str, new_deadline: date) -> None:
         # APR Art 35(2), (5): one extension on the grounds the article lists.
         self._require(EXAMINATION - {S.EXAM_POSTPONED}, "extend the examination")
+        if self.postponed_at is not None:
+            # APR Art 35(7): after a postponement the 21-month maximum is the limit, not 35(5).
+            raise TransitionNotAllowed(
+                f"the examination of {self.id} was postponed; its limit is the APR Art 35(7) maximum",
+                current_status=self.status.value,
+            )
         if self.examination_extended is not None:
             raise TransitionNotAllowed(
                 f"the examination of {self.id} was already extended", current_status=self.status.value
@@ -214,8 +225,40 @@ class Application:
         self.examination_extended = ground
         self.examination_deadline = new_deadline
 
+    def postpone(self, *, country: str, reasons: str, at: datetime, review_due: date, hard_deadline: date) -> None:
+        """APR Art 35(7): postpone the regular examination; it must end within 21 months of lodging."""
+        self._require({S.EXAM_REGULAR}, "postpone the examination")
+        self.status = S.EXAM_POSTPONED
+        self.postponed_at = at
+        self.postponement_country = country
+        self.postponement_reasons = reasons
+        self.postponement_review_due = review_due
+        self.examination_deadline = hard_deadline
+        self.examination_overdue_since = None
+
+    def review_postponement(self, *, reasons: str, next_review_due: date) -> None:
+        """APR Art 35(7): the situation reviewed (at least every 4 months); the postponement continues."""
+        self._require({S.EXAM_POSTPONED}, "review the postponement")
+        self.postponement_reasons = reasons
+        self.postponement_review_due = next_review_due
+
+    def end_postponement(self) -> None:
+        """The situation has cleared: the examination continues, still within the 21 months (APR Art 35(7))."""
+        self._require({S.EXAM_POSTPONED}, "end the postponement")
+        self.status = S.EXAM_REGULAR
+        self.postponement_review_due = None
+
     def set_dublin_status(self, status: DublinStatus) -> None:
+        # APR Art 39(1)(a): while another member state may be responsible the merits wait (see _check_decision).
         self.dublin_status = status
+
+    def close_transferred(self, at: datetime) -> None:
+        """AMMR Art 46: transferred to the member state responsible, which examines the application there."""
+        self._require(BEFORE_DECISION, "close after a transfer")
+        self.dublin_status = DublinStatus.OTHER_MS_RESPONSIBLE
+        self.status = S.CLOSED_TRANSFERRED
+        self.final_at = at
+        self.set_right_to_remain(False, until=None, basis=None)  # the right to remain is in the other state now
 
     def decide(
         self,

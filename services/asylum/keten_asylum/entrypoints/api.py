@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from keten_asylum.adapters.orm import applications
 from keten_asylum.adapters.repository import ApplicationRepository
+from keten_asylum.domain import withdrawal
 from keten_asylum.domain.model import EXAMINATION, Application, ApplicationStatus
 from keten_asylum.domain.routing import RoutingFacts
 from keten_asylum.entrypoints.schemas import (
@@ -23,13 +24,16 @@ from keten_asylum.entrypoints.schemas import (
     NewDecision,
     NewExtension,
     NewLodging,
+    NewPostponement,
     NewRegistration,
     NewRemainRequest,
+    NewWithdrawal,
+    PostponementReview,
     RemainRuling,
     RoutingInput,
     RoutingOut,
 )
-from keten_asylum.service_layer import decisions, intake, routing
+from keten_asylum.service_layer import decisions, intake, postponement, routing, withdrawals
 from keten_shared.errors import InvalidData, NotFound
 from keten_shared.http.auth import AUDITOR, SUPERVISOR, require_roles
 from keten_shared.http.pagination import Page
@@ -164,6 +168,46 @@ async def extend(
 
 
 @router.post(
+    "/{application_id}/postponement",
+    dependencies=[write],
+    responses=CONFLICTS,
+    summary="Postpone the regular examination for a temporary uncertain situation (APR Art 35(7))",
+)
+async def postpone(
+    application_id: str, body: NewPostponement, uow: UoW, request: Request, response: Response
+) -> ApplicationOut:
+    application = await _load(uow, application_id, request)
+    await postponement.postpone(uow, application, country=body.country, reasons=body.reasons)
+    return await _saved(uow, application, response)
+
+
+@router.post(
+    "/{application_id}/postponement/review",
+    dependencies=[write],
+    responses=CONFLICTS,
+    summary="Record the review of the situation, at least every 4 months (APR Art 35(7))",
+)
+async def review_postponement(
+    application_id: str, body: PostponementReview, uow: UoW, request: Request, response: Response
+) -> ApplicationOut:
+    application = await _load(uow, application_id, request)
+    await postponement.review(uow, application, reasons=body.reasons)
+    return await _saved(uow, application, response)
+
+
+@router.post(
+    "/{application_id}/postponement/end",
+    dependencies=[write],
+    responses=CONFLICTS,
+    summary="Resume the examination; the 21-month limit of APR Art 35(7) stays",
+)
+async def end_postponement(application_id: str, uow: UoW, request: Request, response: Response) -> ApplicationOut:
+    application = await _load(uow, application_id, request)
+    await postponement.end(uow, application)
+    return await _saved(uow, application, response)
+
+
+@router.post(
     "/{application_id}/decision",
     status_code=201,
     dependencies=[write],
@@ -171,6 +215,8 @@ async def extend(
     summary="Record the first-instance decision (APR Art 36); a negative one leads to a return decision (APR Art 37)",
 )
 async def decide(application_id: str, body: NewDecision, uow: UoW, request: Request, response: Response) -> DecisionOut:
+    if body.outcome in withdrawal.OUTCOME.values():
+        raise InvalidData(f"record {body.outcome} with POST .../withdrawal and its ground (APR Art 40, 41)")
     application = await _load(uow, application_id, request)
     decision = await decisions.decide(
         uow,
@@ -182,6 +228,34 @@ async def decide(application_id: str, body: NewDecision, uow: UoW, request: Requ
         admissibility_ground=body.admissibility_ground,
         reasons=body.reasons,
         notified_to=body.notified_to,
+        language=body.language,
+    )
+    await uow.commit()
+    set_etag(response, application.version)
+    response.headers["Location"] = f"/v1/applications/{application.id}/decision"
+    return DecisionOut.of(decision)
+
+
+@router.post(
+    "/{application_id}/withdrawal",
+    status_code=201,
+    dependencies=[write],
+    responses=CONFLICTS,
+    summary="Declare the application explicitly (APR Art 40) or implicitly (APR Art 41) withdrawn",
+)
+async def withdraw(
+    application_id: str, body: NewWithdrawal, uow: UoW, request: Request, response: Response
+) -> DecisionOut:
+    application = await _load(uow, application_id, request)
+    decision = await withdrawals.withdraw(
+        uow,
+        application,
+        kind=body.type,
+        ground=body.ground,
+        withdrawn_at=body.withdrawn_at,
+        notified_at=body.notified_at,
+        return_decision_mode=body.return_decision_mode,
+        reasons=body.reasons,
         language=body.language,
     )
     await uow.commit()

@@ -16,9 +16,11 @@ from keten_shared.events.catalog.asylum import (
     EntrySituation,
     FamilyMember,
     IdentityDocument,
+    ImplicitWithdrawalGround,
     ProcedureType,
     ReturnDecisionMode,
     RoutedProcedure,
+    WithdrawalType,
 )
 from keten_shared.events.catalog.common import CountryCode, PersonDetails
 
@@ -157,6 +159,15 @@ class NewExtension(Strict):
     )
 
 
+class NewPostponement(Strict):
+    country: CountryCode = Field(description="the country of origin whose situation is uncertain")
+    reasons: str = Field(min_length=1, max_length=20_000, description="told to the applicant (APR Art 35(7))")
+
+
+class PostponementReview(Strict):
+    reasons: str = Field(min_length=1, max_length=20_000, description="the situation as reviewed")
+
+
 class NewDecision(Strict):
     outcome: DecisionOutcome
     notified_at: AwareDatetime
@@ -170,6 +181,20 @@ class NewDecision(Strict):
     reasons: str | None = Field(None, max_length=20_000, description="APR Art 36(2): reasons in fact and law")
     notified_to: NotifiedTo = NotifiedTo.APPLICANT
     language: str | None = Field(None, max_length=40, description="APR Art 36(3)")
+
+
+class NewWithdrawal(Strict):
+    """APR Art 40: the applicant withdrew in writing; APR Art 41: the authority found an implicit withdrawal."""
+
+    type: WithdrawalType
+    ground: ImplicitWithdrawalGround | None = Field(None, description="APR Art 41(1)(a)-(f); only for IMPLICIT")
+    withdrawn_at: AwareDatetime = Field(description="the written withdrawal received, or the finding made")
+    notified_at: AwareDatetime = Field(description="the decision declaring the withdrawal notified (APR Art 36)")
+    return_decision_mode: ReturnDecisionMode | None = Field(
+        None, description="APR Art 37: how the return decision is issued; default SEPARATE_ACT"
+    )
+    reasons: str | None = Field(None, max_length=20_000)
+    language: str | None = Field(None, max_length=40)
 
 
 class DecisionOut(BaseModel):
@@ -242,7 +267,8 @@ class ApplicationOut(BaseModel):
         description="the screening form, routing facts and Eurodac facts the referral brought (SR 17, 18)"
     )
     unaccompanied_minor: bool
-    previous_application_ref: str | None
+    previous_application_ref: str | None = Field(description="APR Art 55: the final decision this one follows")
+    subsequent_ordinal: int = Field(description="0 for a first application, 1 for the first subsequent one, ...")
     made_at: datetime
     made_to_authority: str | None
     made_place: str | None
@@ -263,6 +289,9 @@ class ApplicationOut(BaseModel):
     right_to_remain_until: date | None
     right_to_remain_basis: str | None
     final_at: datetime | None
+    postponed_at: datetime | None
+    postponement_country: str | None
+    postponement_review_due: date | None = Field(description="APR Art 35(7): the next review, at most 4 months on")
     version: int
     decision: DecisionOut | None
     appeals: list[AppealOut]

@@ -10,7 +10,7 @@ from keten_asylum.domain import appeals, deadlines
 from keten_asylum.domain.decision import Appeal, AppealResult, CourtRuling, Decision, NotifiedTo
 from keten_asylum.domain.model import Application, ApplicationStatus
 from keten_asylum.service_layer.intake import INTAKE_LIMITS
-from keten_asylum.service_layer.routing import EXAMINATION_LIMITS
+from keten_asylum.service_layer.routing import EXAMINATION_LIMIT
 from keten_shared.events.catalog.asylum import (
     AcceleratedGround,
     AdmissibilityGround,
@@ -20,6 +20,7 @@ from keten_shared.events.catalog.asylum import (
     DecisionFinal,
     DecisionIssued,
     DecisionOutcome,
+    ImplicitWithdrawalGround,
     ProtectionGranted,
     RemainRequestLodged,
     ReturnDecisionMode,
@@ -47,6 +48,7 @@ async def decide(
     reasons: str | None = None,
     notified_to: NotifiedTo = NotifiedTo.APPLICANT,
     language: str | None = None,
+    withdrawal_ground: ImplicitWithdrawalGround | None = None,
 ) -> Decision:
     """APR Art 36: record the decision; its remedy follows from APR Art 67-68 and national periods."""
     notified_at = notified_at.astimezone(UTC)
@@ -68,15 +70,16 @@ async def decide(
         notified_at=notified_at,
         return_decision_mode=return_decision_mode,
         grounds_applied=sorted(g.value for g in grounds)
-        + ([admissibility_ground.value] if admissibility_ground else []),
+        + [g.value for g in (admissibility_ground, withdrawal_ground) if g is not None],
         reasons=reasons,
         notified_to=notified_to,
         language=language,
         terms=terms,
         now=uow.now(),
     )
-    # A decision ends every limit still running on the application (a withdrawal may come before lodging).
-    await uow.cancel_deadlines(application.id, [*INTAKE_LIMITS, *EXAMINATION_LIMITS])
+    # A decision ends the intake and examination limits (a withdrawal may come before lodging); the border
+    # maximum keeps running, because it covers the appeal too (APR Art 51(2)).
+    await uow.cancel_deadlines(application.id, [*INTAKE_LIMITS, EXAMINATION_LIMIT])
     uow.audit(
         "decision.issued",
         entity_type="application",

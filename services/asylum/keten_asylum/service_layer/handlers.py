@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from keten_asylum.adapters.repository import ApplicationRepository
-from keten_asylum.service_layer import decisions, intake, routing
+from keten_asylum.service_layer import decisions, dublin, intake, postponement, procedural, routing
 from keten_shared.events import CloudEvent
 from keten_shared.events.catalog.screening import ReferralTarget, ScreeningApplicationMade, ScreeningCaseReferred
 from keten_shared.scheduler import DueDeadline
@@ -70,6 +70,7 @@ async def on_lodging_limit(due: DueDeadline, uow: UnitOfWork) -> None:
 EVENT_HANDLERS = {
     "screening.application.made": on_application_made,
     "screening.case.referred": on_screening_case_referred,
+    **dublin.EVENT_HANDLERS,
 }
 
 DEADLINE_HANDLERS = {
@@ -77,4 +78,6 @@ DEADLINE_HANDLERS = {
     intake.LODGING_LIMIT: on_lodging_limit,
     **routing.DEADLINE_HANDLERS,
     **decisions.DEADLINE_HANDLERS,
+    **postponement.DEADLINE_HANDLERS,
+    **procedural.DEADLINE_HANDLERS,
 }

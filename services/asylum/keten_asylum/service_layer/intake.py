@@ -9,9 +9,9 @@ from typing import Any
 
 from keten_asylum.adapters.repository import ApplicationRepository
 from keten_asylum.config import AsylumSettings, Derogation, asylum_settings
-from keten_asylum.domain import deadlines
+from keten_asylum.domain import deadlines, subsequent
 from keten_asylum.domain.model import Application, registration_clock_start
-from keten_asylum.service_layer import routing
+from keten_asylum.service_layer import procedural, routing
 from keten_shared.countries import validate_nationality
 from keten_shared.errors import InvalidData
 from keten_shared.events.catalog.asylum import (
@@ -22,6 +22,7 @@ from keten_shared.events.catalog.asylum import (
     DocumentType,
     FamilyMember,
     IdentityDocument,
+    SubsequentApplicationLodged,
 )
 from keten_shared.events.catalog.common import PersonDetails
 from keten_shared.events.catalog.screening import ScreeningReason
@@ -75,6 +76,9 @@ async def make_application(
         raise InvalidData("made_at lies in the future")
     for code in person.nationalities:
         validate_nationality(code)  # APR Art 27(1)(a): nationalities as ISO 3166 records them
+    previous = await _previous_application(uow, person_id, previous_application_ref, direct=screening_case_id is None)
+    if previous is not None:
+        previous_application_ref = previous.id
     application = Application(
         id=str(uuid.uuid4()),
         person_id=person_id or str(uuid.uuid4()),
@@ -90,10 +94,15 @@ async def make_application(
         unaccompanied_minor=unaccompanied_minor,
         previous_application_ref=previous_application_ref,
     )
+    if previous_application_ref is not None:
+        application.subsequent_ordinal = subsequent.ordinal(previous)
+        if subsequent.remain_excepted(previous, asylum_settings(uow).subsequent_remain_exception):
+            application.set_right_to_remain(False, until=None, basis="APR Art 10(4)(a)")
     ApplicationRepository(uow.session).add(application)
     start = registration_clock_start(made_at, referred_at, screening_reason)
     if start is not None:
         await _start_registration_clock(uow, application, start)
+    await procedural.start_limits(uow, application)  # APR Art 20 (T4), 23(2)(b) for an unaccompanied minor (T5)
     uow.audit(
         "application.made",
         entity_type="application",
@@ -121,11 +130,29 @@ async def make_application(
     return application
 
 
+async def _previous_application(
+    uow: UnitOfWork, person_id: str | None, reference: str | None, *, direct: bool
+) -> Application | None:
+    """The application whose final decision a new one follows (APR Art 55(1)), if this service holds it."""
+    repo = ApplicationRepository(uow.session)
+    history = await repo.of_person(person_id) if person_id else []
+    if direct:
+        subsequent.refuse_while_pending(history)  # screening refers what it found; a caseworker adds to the file
+    if reference is None:
+        return subsequent.latest_final(history)
+    previous = await repo.find_one(id=reference)
+    if previous is not None:
+        subsequent.refuse_while_pending([previous])
+    return previous  # None: an application decided before this service held the files
+
+
 async def screening_ended(
     uow: UnitOfWork, application: Application, *, referred_at: datetime, referral: dict[str, Any]
 ) -> None:
     """SR Art 18: the referral brings the screening facts; for SR 5(1) persons registration time starts now."""
     application.screening_referral = referral
+    if application.unaccompanied_minor:
+        await procedural.start_representative_limit(uow, application)  # APR Art 23(2)(b): found in screening
     if application.registration_deadline is None:
         # APR Art 27(7): Art 27(1)-(6) apply to SR 5(1) persons once screening has ended.
         await _start_registration_clock(uow, application, referred_at.astimezone(UTC))
@@ -150,19 +177,33 @@ def _derogates_registration(settings: AsylumSettings, made_on: date) -> bool:
     return regime is not None and Derogation.REGISTRATION_4_WEEKS in regime.derogations
 
 
-async def register(uow: UnitOfWork, application: Application, data: Registration) -> None:
-    """APR Art 27: record the registration data; the lodging period of Art 28 (or 51(1)) starts."""
+async def register(
+    uow: UnitOfWork,
+    application: Application,
+    data: Registration,
+    *,
+    transferred_from: str | None = None,
+    identified_at: datetime | None = None,
+) -> None:
+    """APR Art 27: record the registration data; the lodging period of Art 28 (or 51(1)) starts.
+
+    After a transfer (AMMR Art 46) the 21 days run from when the applicant identified himself or herself here
+    (APR Art 28(2)), without the disproportionate-numbers extension.
+    """
     now = uow.now()
     settings = asylum_settings(uow)
     before = application.status.value
-    lodging = uow.deadline(
-        deadlines.lodging_spec(
-            settings,
-            border=await routing.border_procedure_expected(uow, application, stateless=data.stateless),
-            disproportionate=settings.disproportionate_numbers_on(uow.local_date(now)) is not None,
-        ),
-        now,
-    )
+    if transferred_from is not None:
+        lodging = uow.deadline(deadlines.lodging_spec(settings, after_transfer=True), identified_at or now)
+    else:
+        lodging = uow.deadline(
+            deadlines.lodging_spec(
+                settings,
+                border=await routing.border_procedure_expected(uow, application, stateless=data.stateless),
+                disproportionate=settings.disproportionate_numbers_on(uow.local_date(now)) is not None,
+            ),
+            now,
+        )
     record = {
         "stateless": data.stateless,
         "place_of_birth": data.place_of_birth,
@@ -204,11 +245,16 @@ async def register(uow: UnitOfWork, application: Application, data: Registration
             family_members=list(data.family_members),
             documents=list(data.documents),
             crisis_regime_id=regime.decision_ref if regime else None,
+            transferred_from=transferred_from,
         ),
         subject=application.id,
     )
-    # APR Art 29(1): a document stating that the application was made and registered.
-    _issue_document(uow, application, DocumentType.REGISTRATION_CERT, "APR Art 29(1)")
+    # APR Art 29(1): a document stating that the application was made and registered (after a transfer, that
+    # the applicant is to lodge it here).
+    if transferred_from is None:
+        _issue_document(uow, application, DocumentType.REGISTRATION_CERT, "APR Art 29(1)")
+    else:
+        _issue_document(uow, application, DocumentType.TRANSFER_CERT, "APR Art 29(1), second subparagraph")
 
 
 async def lodge(uow: UnitOfWork, application: Application, *, lodged_at: datetime, mode: str) -> None:
@@ -224,6 +270,20 @@ async def lodge(uow: UnitOfWork, application: Application, *, lodged_at: datetim
         before=before,
         after=application.status.value,
     )
+    if application.previous_application_ref is not None:
+        # APR Art 55: the subsequent application is examined preliminarily first (reception, return listen).
+        uow.publish(
+            SubsequentApplicationLodged(
+                case_id=application.id,
+                person_id=application.person_id,
+                member_state=application.member_state,
+                previous_case_ref=application.previous_application_ref,
+                ordinal=max(application.subsequent_ordinal, 1),
+                lodged_at=application.lodged_at,
+                right_to_remain=application.right_to_remain,
+            ),
+            subject=application.id,
+        )
     uow.publish(
         ApplicationLodged(
             case_id=application.id,

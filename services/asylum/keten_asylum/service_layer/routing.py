@@ -255,14 +255,18 @@ def _publish_routing(
         )
 
 
-def _border_terminated(uow: UnitOfWork, application: Application, reason: str) -> None:
-    # APR Art 53(2), 51(2): the applicant is authorised to enter and the examination continues.
+def _border_terminated(
+    uow: UnitOfWork, application: Application, reason: str, *, decided: bool = False, entry: bool = True
+) -> None:
+    # APR Art 53(2), 51(2): the applicant is authorised to enter and the examination (or appeal) continues;
+    # APR Art 43(3): not so for a person without a right to remain.
     uow.audit(
         "border_procedure.terminated",
         entity_type="application",
         entity_id=application.id,
-        legal_basis=reason,
+        legal_basis=reason if entry else f"{reason}; APR Art 43(3)",
         after=application.status.value,
+        details={"entry_authorised": entry, "appeal_continues": decided},
     )
     uow.publish(
         BorderProcedureTerminated(
@@ -270,8 +274,9 @@ def _border_terminated(uow: UnitOfWork, application: Application, reason: str) -
             person_id=application.person_id,
             member_state=application.member_state,
             reason=reason,
-            entry_authorised_at=uow.now(),
-            continues_in=application.procedure or RoutedProcedure.REGULAR,
+            entry_authorised_at=uow.now() if entry else None,
+            continues_in=None if decided else application.procedure or RoutedProcedure.REGULAR,
+            return_border_procedure=not entry,
         ),
         subject=application.id,
     )
@@ -332,8 +337,13 @@ async def on_examination_limit(due: DueDeadline, uow: UnitOfWork) -> None:
 async def on_border_maximum(due: DueDeadline, uow: UnitOfWork) -> None:
     """APR Art 51(2): at the border maximum without a final decision the applicant is authorised to enter."""
     application = await ApplicationRepository(uow.session).get(due.case_id)
+    if application.status in (ApplicationStatus.APPEAL_WINDOW, ApplicationStatus.APPEAL_PENDING):
+        # APR Art 51(2): the maximum covers the appeal too. At its end the applicant enters and the appeal
+        # continues, unless APR Art 43(3) applies: no right to remain and none requested or granted.
+        _border_terminated(uow, application, "MAX_DURATION", decided=True, entry=application.right_to_remain)
+        return
     if application.status is not ApplicationStatus.EXAM_BORDER:
-        return  # decided in time, or already out of the border procedure
+        return  # final in time, or already out of the border procedure
     # APR Art 53(2) second subparagraph: continue in the appropriate Chapter III procedure.
     grounds = {g["code"] for g in (application.routing or {}).get("grounds", [])}
     procedure = RoutedProcedure.ACCELERATED if grounds else RoutedProcedure.REGULAR

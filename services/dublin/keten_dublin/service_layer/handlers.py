@@ -14,6 +14,8 @@ from keten_shared.uow import UnitOfWork
 
 async def on_application_registered(data: ApplicationRegistered, _event: CloudEvent, uow: UnitOfWork) -> None:
     """AMMR Art 39(1): the member state where the application was registered determines who is responsible."""
+    if data.transferred_from is not None:
+        return  # AMMR Art 46: transferred here because this member state is responsible; nothing to determine
     repository = ProcedureRepository(uow.session)
     if await repository.find_one(asylum_case_id=data.case_id) is not None:
         return

@@ -80,6 +80,22 @@ class ReturnDecisionMode(StrEnum):
     PRE_EXISTING = "PRE_EXISTING"  # a return decision existed before the application was made
 
 
+class WithdrawalType(StrEnum):
+    EXPLICIT = "EXPLICIT"  # APR Art 40: the applicant withdraws in writing
+    IMPLICIT = "IMPLICIT"  # APR Art 41: the authority finds one of the 41(1) grounds
+
+
+class ImplicitWithdrawalGround(StrEnum):
+    """APR Art 41(1)(a)-(f)."""
+
+    NOT_LODGED = "NOT_LODGED"  # (a) not lodged without good cause despite an effective opportunity
+    DATA_REFUSED = "DATA_REFUSED"  # (b) refuses the Art 27(1)(a)/(b) data or biometrics
+    ADDRESS_REFUSED = "ADDRESS_REFUSED"  # (c) refuses to give an address, unless housed by the authorities
+    INTERVIEW_MISSED = "INTERVIEW_MISSED"  # (d) unjustified absence from, or refusal to answer at, an interview
+    ABSCONDED = "ABSCONDED"  # (e) repeated failure to report or to remain available (Art 9(4))
+    WRONG_MEMBER_STATE = "WRONG_MEMBER_STATE"  # (f) does not remain in the member state AMMR Art 17 requires
+
+
 class DocumentType(StrEnum):
     REGISTRATION_CERT = "REGISTRATION_CERT"  # APR Art 29(1)
     TRANSFER_CERT = "TRANSFER_CERT"  # APR Art 29(1), second subparagraph
@@ -164,6 +180,9 @@ class ApplicationRegistered(EventData):
     family_members: list[FamilyMember] = Field(default_factory=list, description="APR Art 27(1)(a)")
     documents: list[IdentityDocument] = Field(default_factory=list, description="APR Art 27(1)(b)")
     crisis_regime_id: str | None = Field(None, description="the Council decision in force when it was made")
+    transferred_from: MemberState | None = Field(
+        None, description="AMMR Art 46: registered after a transfer from this member state; responsibility is settled"
+    )
 
 
 @event_type("asylum.application.lodged", version=1, producer="asylum")
@@ -175,6 +194,57 @@ class ApplicationLodged(EventData):
     member_state: MemberState
     lodged_at: AwareDatetime
     lodging_mode: str = Field(description="IN_PERSON or FORM (APR Art 28(3)-(4))")
+
+
+@event_type("asylum.subsequent_application.lodged", version=1, producer="asylum")
+class SubsequentApplicationLodged(EventData):
+    """A further application after a final decision was lodged (APR Art 55); it is examined preliminarily first."""
+
+    case_id: Identifier
+    person_id: Identifier
+    member_state: MemberState
+    previous_case_ref: str = Field(description="the application whose final decision this one follows")
+    ordinal: int = Field(ge=1, description="1 for the first subsequent application, 2 for the second, ...")
+    lodged_at: AwareDatetime
+    right_to_remain: bool = Field(description="False where APR Art 10(4)(a) excepts it during the procedure")
+
+
+@event_type("asylum.application.withdrawn", version=1, producer="asylum")
+class ApplicationWithdrawn(EventData):
+    """The application was withdrawn explicitly (APR Art 40) or implicitly (APR Art 41); a decision follows."""
+
+    case_id: Identifier
+    person_id: Identifier
+    member_state: MemberState
+    decision_id: Identifier
+    type: WithdrawalType
+    ground: ImplicitWithdrawalGround | None = Field(None, description="APR Art 41(1)(a)-(f) for IMPLICIT")
+    withdrawn_at: AwareDatetime = Field(description="the written withdrawal received, or the finding made")
+    legal_basis: str
+
+
+@event_type("asylum.dublin.responsibility_confirmed", version=1, producer="asylum")
+class ResponsibilityConfirmed(EventData):
+    """This member state is responsible (AMMR): the examination on the merits may proceed (APR Art 39(1)(a))."""
+
+    case_id: Identifier
+    person_id: Identifier
+    member_state: MemberState
+    dublin_case_id: Identifier
+    basis: str
+    confirmed_at: AwareDatetime
+
+
+@event_type("asylum.case.closed_transferred", version=1, producer="asylum")
+class CaseClosedTransferred(EventData):
+    """The applicant was transferred to the member state responsible; that state examines the application."""
+
+    case_id: Identifier
+    person_id: Identifier
+    member_state: MemberState
+    responsible_ms: MemberState
+    transfer_decision_ref: str | None = None
+    closed_at: AwareDatetime
 
 
 @event_type("asylum.routing.decided", version=1, producer="asylum")
@@ -207,14 +277,18 @@ class RoutingDataGap(EventData):
 
 @event_type("asylum.border_procedure.terminated", version=1, producer="asylum")
 class BorderProcedureTerminated(EventData):
-    """The border procedure ended without a final decision (APR Art 51(2), 53(2)): entry is authorised."""
+    """The border procedure ended without a final decision (APR Art 51(2), 53(2)): entry is authorised,
+    unless APR Art 43(3) applies to a person without a right to remain (then the return border procedure)."""
 
     case_id: Identifier
     person_id: Identifier
     member_state: MemberState
     reason: str = Field(description="MAX_DURATION (APR 51(2)) or the APR 53(2) ground")
-    entry_authorised_at: AwareDatetime
-    continues_in: RoutedProcedure
+    entry_authorised_at: AwareDatetime | None = Field(description="None where APR Art 43(3) keeps the person out")
+    continues_in: RoutedProcedure | None = Field(
+        description="the procedure the examination continues in; None when only the appeal continues"
+    )
+    return_border_procedure: bool = Field(False, description="APR Art 43(3): entry not authorised")
 
 
 @event_type("asylum.examination.extended", version=1, producer="asylum")
@@ -226,6 +300,18 @@ class ExaminationExtended(EventData):
     ground: str
     legal_basis: str
     new_deadline: date
+
+
+@event_type("asylum.examination.postponed", version=1, producer="asylum")
+class ExaminationPostponed(EventData):
+    """The regular examination is postponed for a temporary uncertain situation (APR Art 35(7))."""
+
+    case_id: Identifier
+    member_state: MemberState
+    country: CountryCode = Field(description="the country of origin whose situation is uncertain")
+    postponed_at: AwareDatetime
+    next_review: date = Field(description="the situation is reviewed at least every 4 months")
+    hard_deadline: date = Field(description="the examination ends at the latest 21 months after lodging")
 
 
 @event_type("asylum.document.issued", version=1, producer="asylum")
