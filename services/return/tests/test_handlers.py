@@ -261,4 +261,7 @@ def test_event_handlers_are_registered():
     assert handlers.EVENT_HANDLERS == {
         "asylum.decision.issued": handlers.on_asylum_decision_issued,
         "screening.case.referred": handlers.on_screening_case_referred,
+        "asylum.right_to_remain.updated": handlers.on_right_to_remain_updated,
+        "asylum.appeal.lodged": handlers.on_appeal_lodged,
+        "asylum.appeal.decided": handlers.on_appeal_decided,
     }

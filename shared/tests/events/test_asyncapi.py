@@ -49,7 +49,13 @@ def test_consumers_appear_as_receive_operations():
     operations = asyncapi_document()["operations"]
     assert operations["returnReceivesAsylum"]["action"] == "receive"
     assert operations["returnReceivesAsylum"]["messages"] == [
-        {"$ref": "#/channels/asylumEvents/messages/asylum.decision.issued.v1"}
+        {"$ref": f"#/channels/asylumEvents/messages/{name}.v1"}
+        for name in (
+            "asylum.appeal.decided",
+            "asylum.appeal.lodged",
+            "asylum.decision.issued",
+            "asylum.right_to_remain.updated",
+        )
     ]
 
 

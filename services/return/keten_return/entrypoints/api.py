@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
+from sqlalchemy import ColumnElement, select
 
+from keten_return.adapters.orm import asylum_remedies, return_cases
 from keten_return.adapters.repository import ReturnCaseRepository
 from keten_return.domain.model import ReturnCaseStatus
 from keten_return.entrypoints.schemas import ReturnCaseOut
@@ -26,7 +29,8 @@ UoW = Annotated[UnitOfWork, Depends(unit_of_work)]
 @router.get(
     "",
     dependencies=[read],
-    summary="Return cases, filtered by the asylum case or decision, screening case, person or status",
+    summary="Return cases, filtered by the asylum case or decision, screening case, person, status, or the end "
+    "of the right to remain that suspends them",
 )
 async def list_return_cases(
     uow: UoW,
@@ -35,13 +39,25 @@ async def list_return_cases(
     screening_case_id: str | None = None,
     person_id: str | None = None,
     status: ReturnCaseStatus | None = None,
+    right_to_remain_ends_by: Annotated[
+        date | None,
+        Query(description="only cases whose person may remain (APR Art 68) until this day at the latest"),
+    ] = None,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[ReturnCaseOut]:
+    conditions: list[ColumnElement[bool]] = []
+    if right_to_remain_ends_by is not None:
+        ending = select(asylum_remedies.c.asylum_decision_id).where(
+            asylum_remedies.c.right_to_remain.is_(True),
+            asylum_remedies.c.right_to_remain_until <= right_to_remain_ends_by,
+        )
+        conditions.append(return_cases.c.asylum_decision_id.in_(ending))
     return await read_page(
         uow,
         ReturnCaseRepository(uow.session),
         ReturnCaseOut.of,
+        *conditions,
         asylum_case_id=asylum_case_id,
         asylum_decision_id=asylum_decision_id,
         screening_case_id=screening_case_id,
@@ -52,6 +68,8 @@ async def list_return_cases(
     )
 
 
-@router.get("/{case_id}", dependencies=[read], summary="One return case with its return decision")
+@router.get(
+    "/{case_id}", dependencies=[read], summary="One return case with its return decision, suspension and remedy"
+)
 async def get_return_case(case_id: str, uow: UoW, response: Response) -> ReturnCaseOut:
     return ReturnCaseOut.of(await read_one(uow, ReturnCaseRepository(uow.session), case_id, response))

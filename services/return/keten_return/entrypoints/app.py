@@ -12,7 +12,8 @@ def spec() -> ServiceSpec:
         name="return",
         package="keten_return",
         title="return",
-        description="Return decisions after negative asylum decisions and screening referrals (Dir. 2008/115/EC).",
+        description="Return decisions after negative asylum decisions and screening referrals (Dir. 2008/115/EC), "
+        "suspended while the person may remain pending the remedy (APR Art 68) and withdrawn on annulment.",
         routers=[api.router],
         event_handlers=EVENT_HANDLERS,
         roles=api.ROLES,
