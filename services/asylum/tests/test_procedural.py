@@ -16,8 +16,37 @@ import pytest
 
 from keten_asylum.adapters.repository import ApplicationRepository
 from keten_asylum.config import ActivationPeriod, AsylumSettings
-from keten_asylum.domain import procedural as pg
+from keten_asylum.domain.counselling import (
+    SUBSEQUENT_ONLY,
+    CounsellingRefusalGround,
+    CounsellingRequest,
+    CounsellingStatus,
+)
+from keten_asylum.domain.guarantees import GuaranteesAssessment, assessment
+from keten_asylum.domain.interviews import (
+    ApplicantConfirmation,
+    ConfirmationWaiver,
+    Interview,
+    InterviewOutcome,
+    InterviewRecord,
+    InterviewType,
+    OmissionGround,
+    PostponementReason,
+    held_interview,
+    is_minor,
+    omitted_interview,
+    postponed_interview,
+)
 from keten_asylum.domain.model import Application, ApplicationStatus
+from keten_asylum.domain.procedural import ExtensionGround, ProceduralLimit, check_extension
+from keten_asylum.domain.representatives import (
+    Appointment,
+    EndReason,
+    Representation,
+    RepresentativeRole,
+    check_representative_capacity,
+    representative_maximum,
+)
 from keten_asylum.service_layer import handlers, procedural
 from keten_shared.errors import InvalidData, TransitionNotAllowed
 from keten_shared.scheduler import DeadlineScheduler
@@ -59,29 +88,29 @@ def application(status: S = S.LODGED, **overrides: Any) -> Application:
     return Application(**(values | overrides))
 
 
-def record(**overrides: Any) -> pg.InterviewRecord:
+def record(**overrides: Any) -> InterviewRecord:
     values: dict[str, Any] = {
-        "type": pg.InterviewType.SUBSTANTIVE,
+        "type": InterviewType.SUBSTANTIVE,
         "held_at": local(2026, 7, 9, 10),
         "interviewer_id": "officer-7",
         "interviewer_uniformed": False,
         "transcript_uri": "https://dms.example/t/1",
     }
-    return pg.InterviewRecord(**(values | overrides))
+    return InterviewRecord(**(values | overrides))
 
 
-def hold(app: Application, **overrides: Any) -> pg.Interview:
-    return pg.held_interview(app, record(**overrides), interview_id="i-1", now=NOW, local_day=date(2026, 7, 9))
+def hold(app: Application, **overrides: Any) -> Interview:
+    return held_interview(app, record(**overrides), interview_id="i-1", now=NOW, local_day=date(2026, 7, 9))
 
 
 def test_a_held_interview_keeps_its_record():
     interview = hold(application(), interpreter_language="prs", cultural_mediator=True, legal_adviser_present=True)
     assert (interview.outcome, interview.legal_basis, interview.interpreter_language) == (
-        pg.InterviewOutcome.HELD,
+        InterviewOutcome.HELD,
         "APR Art 12",
         "prs",
     )
-    assert hold(application(), type=pg.InterviewType.ADMISSIBILITY).legal_basis == "APR Art 11"
+    assert hold(application(), type=InterviewType.ADMISSIBILITY).legal_basis == "APR Art 11"
 
 
 def test_an_interviewer_in_uniform_is_refused():
@@ -106,17 +135,17 @@ def test_a_minor_is_interviewed_child_sensitively(overrides):
 
 def test_minority_ends_on_the_18th_birthday():
     person = {"family_name": "Rahimi", "date_of_birth": "2008-07-10"}
-    assert pg.is_minor(application(person=person), date(2026, 7, 9)) is True
-    assert pg.is_minor(application(person=person), date(2026, 7, 10)) is False
-    assert pg.is_minor(application(), date(2026, 7, 9)) is False  # no date of birth, no UAM claim
+    assert is_minor(application(person=person), date(2026, 7, 9)) is True
+    assert is_minor(application(person=person), date(2026, 7, 10)) is False
+    assert is_minor(application(), date(2026, 7, 9)) is False  # no date of birth, no UAM claim
 
 
 @pytest.mark.parametrize(
     ("overrides", "match"),
     [
         ({"transcript_uri": None}, r"APR Art 14"),
-        ({"applicant_confirmation": pg.ApplicantConfirmation.NOT_REQUIRED}, r"confirmation_waiver"),
-        ({"confirmation_waiver": pg.ConfirmationWaiver.PROTECTION_CLEARLY_GRANTED}, r"only goes with NOT_REQUIRED"),
+        ({"applicant_confirmation": ApplicantConfirmation.NOT_REQUIRED}, r"confirmation_waiver"),
+        ({"confirmation_waiver": ConfirmationWaiver.PROTECTION_CLEARLY_GRANTED}, r"only goes with NOT_REQUIRED"),
         ({"held_at": local(2026, 7, 8, 9)}, r"before the lodging"),
         ({"held_at": local(2026, 7, 10, 13)}, r"future"),
     ],
@@ -130,10 +159,10 @@ def test_an_interview_record_that_breaks_apr_14_is_invalid(overrides, match):
 def test_a_waived_confirmation_is_recorded():
     interview = hold(
         application(),
-        applicant_confirmation=pg.ApplicantConfirmation.NOT_REQUIRED,
-        confirmation_waiver=pg.ConfirmationWaiver.RECORDING_ADMISSIBLE_IN_APPEAL,
+        applicant_confirmation=ApplicantConfirmation.NOT_REQUIRED,
+        confirmation_waiver=ConfirmationWaiver.RECORDING_ADMISSIBLE_IN_APPEAL,
     )
-    assert interview.applicant_confirmation is pg.ApplicantConfirmation.NOT_REQUIRED
+    assert interview.applicant_confirmation is ApplicantConfirmation.NOT_REQUIRED
 
 
 @pytest.mark.parametrize("status", [S.MADE, S.REGISTERED, S.APPEAL_WINDOW, S.FINAL])
@@ -142,18 +171,18 @@ def test_interviews_belong_to_a_lodged_application_before_its_decision(status):
         hold(application(status))
 
 
-def omit(app: Application, ground: pg.OmissionGround, type: pg.InterviewType, **kw: Any) -> pg.Interview:
+def omit(app: Application, ground: OmissionGround, type: InterviewType, **kw: Any) -> Interview:
     values: dict[str, Any] = {"reasons": "on file", "written_submissions_offered": False} | kw
-    return pg.omitted_interview(app, [], type=type, ground=ground, interview_id="o-1", now=NOW, **values)
+    return omitted_interview(app, [], type=type, ground=ground, interview_id="o-1", now=NOW, **values)
 
 
 def test_an_omission_records_its_apr_13_11_ground():
-    omitted = omit(application(), pg.OmissionGround.POSITIVE_DECISION, pg.InterviewType.SUBSTANTIVE)
-    assert (omitted.outcome, omitted.legal_basis) == (pg.InterviewOutcome.OMITTED, "APR Art 13(11)(a)")
+    omitted = omit(application(), OmissionGround.POSITIVE_DECISION, InterviewType.SUBSTANTIVE)
+    assert (omitted.outcome, omitted.legal_basis) == (InterviewOutcome.OMITTED, "APR Art 13(11)(a)")
     unfit = omit(
         application(),
-        pg.OmissionGround.ENDURING_UNFITNESS,
-        pg.InterviewType.ADMISSIBILITY,
+        OmissionGround.ENDURING_UNFITNESS,
+        InterviewType.ADMISSIBILITY,
         written_submissions_offered=True,
     )
     assert unfit.legal_basis == "APR Art 13(11)(c)"
@@ -162,10 +191,10 @@ def test_an_omission_records_its_apr_13_11_ground():
 @pytest.mark.parametrize(
     ("ground", "type", "match"),
     [
-        (pg.OmissionGround.POSITIVE_DECISION, pg.InterviewType.ADMISSIBILITY, r"13\(11\)\(a\)"),
-        (pg.OmissionGround.CLEARLY_NOT_INADMISSIBLE, pg.InterviewType.SUBSTANTIVE, r"13\(11\)\(b\)"),
-        (pg.OmissionGround.ENDURING_UNFITNESS, pg.InterviewType.SUBSTANTIVE, r"written submissions"),
-        (pg.OmissionGround.SUBSEQUENT_WRITTEN, pg.InterviewType.ADMISSIBILITY, r"not a subsequent"),
+        (OmissionGround.POSITIVE_DECISION, InterviewType.ADMISSIBILITY, r"13\(11\)\(a\)"),
+        (OmissionGround.CLEARLY_NOT_INADMISSIBLE, InterviewType.SUBSTANTIVE, r"13\(11\)\(b\)"),
+        (OmissionGround.ENDURING_UNFITNESS, InterviewType.SUBSTANTIVE, r"written submissions"),
+        (OmissionGround.SUBSEQUENT_WRITTEN, InterviewType.ADMISSIBILITY, r"not a subsequent"),
     ],
     ids=["(a) admissibility", "(b) substantive", "(c) no written submissions", "(d) first application"],
 )
@@ -176,17 +205,17 @@ def test_an_omission_outside_its_ground_is_invalid(ground, type, match):
 
 def test_a_subsequent_application_may_be_examined_on_a_written_statement():
     subsequent = application(previous_application_ref="NL-2025-1")
-    assert omit(subsequent, pg.OmissionGround.SUBSEQUENT_WRITTEN, pg.InterviewType.ADMISSIBILITY).omission_ground
+    assert omit(subsequent, OmissionGround.SUBSEQUENT_WRITTEN, InterviewType.ADMISSIBILITY).omission_ground
 
 
 def test_a_held_interview_cannot_be_omitted():
     held = hold(application())
     with pytest.raises(TransitionNotAllowed):
-        pg.omitted_interview(
+        omitted_interview(
             application(),
             [held],
-            type=pg.InterviewType.SUBSTANTIVE,
-            ground=pg.OmissionGround.POSITIVE_DECISION,
+            type=InterviewType.SUBSTANTIVE,
+            ground=OmissionGround.POSITIVE_DECISION,
             reasons="r",
             written_submissions_offered=False,
             interview_id="o-1",
@@ -196,44 +225,44 @@ def test_a_held_interview_cannot_be_omitted():
 
 def test_a_postponement_reschedules_in_the_future():
     kw: dict[str, Any] = {
-        "type": pg.InterviewType.SUBSTANTIVE,
-        "reason": pg.PostponementReason.TEMPORARY_UNFITNESS,
+        "type": InterviewType.SUBSTANTIVE,
+        "reason": PostponementReason.TEMPORARY_UNFITNESS,
         "medical_professional_consulted": True,
         "reasons": None,
         "interview_id": "p-1",
         "now": NOW,
     }
-    later = pg.postponed_interview(application(), rescheduled_for=local(2026, 7, 20, 10), **kw)
-    assert (later.outcome, later.legal_basis) == (pg.InterviewOutcome.POSTPONED, "APR Art 13(11)")
+    later = postponed_interview(application(), rescheduled_for=local(2026, 7, 20, 10), **kw)
+    assert (later.outcome, later.legal_basis) == (InterviewOutcome.POSTPONED, "APR Art 13(11)")
     with pytest.raises(InvalidData):
-        pg.postponed_interview(application(), rescheduled_for=local(2026, 7, 10, 11), **kw)
+        postponed_interview(application(), rescheduled_for=local(2026, 7, 10, 11), **kw)
 
 
 def test_counselling_is_provided_or_refused_once():
-    request = pg.CounsellingRequest.request(application(), request_id="c-1", requested_at=local(2026, 7, 9), now=NOW)
+    request = CounsellingRequest.request(application(), request_id="c-1", requested_at=local(2026, 7, 9), now=NOW)
     request.provide(provided_at=local(2026, 7, 10, 9), provider="Legal Aid Board", now=NOW)
-    assert request.status is pg.CounsellingStatus.PROVIDED
+    assert request.status is CounsellingStatus.PROVIDED
     with pytest.raises(TransitionNotAllowed):
-        request.refuse(ground=pg.CounsellingRefusalGround.LEGAL_ADVISER_ACTS, reasons="r", subsequent=False, now=NOW)
+        request.refuse(ground=CounsellingRefusalGround.LEGAL_ADVISER_ACTS, reasons="r", subsequent=False, now=NOW)
 
 
-@pytest.mark.parametrize("ground", sorted(pg.SUBSEQUENT_ONLY))
+@pytest.mark.parametrize("ground", sorted(SUBSEQUENT_ONLY))
 def test_the_subsequent_application_refusal_grounds_need_a_subsequent_application(ground):
-    request = pg.CounsellingRequest.request(application(), request_id="c-1", requested_at=local(2026, 7, 9), now=NOW)
+    request = CounsellingRequest.request(application(), request_id="c-1", requested_at=local(2026, 7, 9), now=NOW)
     with pytest.raises(InvalidData, match=r"APR Art 16"):
         request.refuse(ground=ground, reasons="r", subsequent=False, now=NOW)
     request.refuse(ground=ground, reasons="r", subsequent=True, now=NOW)
-    assert (request.status, request.refusal_ground) == (pg.CounsellingStatus.REFUSED, ground)
+    assert (request.status, request.refusal_ground) == (CounsellingStatus.REFUSED, ground)
 
 
 def test_counselling_is_asked_for_in_the_administrative_procedure():
     with pytest.raises(TransitionNotAllowed):
-        pg.CounsellingRequest.request(application(S.APPEAL_WINDOW), request_id="c", requested_at=NOW, now=NOW)
+        CounsellingRequest.request(application(S.APPEAL_WINDOW), request_id="c", requested_at=NOW, now=NOW)
 
 
-def assess(current: pg.GuaranteesAssessment | None = None, **kw: Any) -> pg.GuaranteesAssessment:
+def assess(current: GuaranteesAssessment | None = None, **kw: Any) -> GuaranteesAssessment:
     values: dict[str, Any] = {"assessed_at": local(2026, 7, 9), "needs": ["SIGN_LANGUAGE"], "adequate_support": True}
-    return pg.assessment(application(), current, assessment_id="g", in_time=True, now=NOW, **(values | kw))
+    return assessment(application(), current, assessment_id="g", in_time=True, now=NOW, **(values | kw))
 
 
 def test_needs_without_adequate_support_are_the_routing_fact_of_apr_21_2():
@@ -254,7 +283,7 @@ def test_a_review_replaces_the_assessment_and_keeps_it():
         assess(review, assessed_at=local(2026, 7, 9, 12))
 
 
-def limit(**kw: Any) -> pg.ProceduralLimit:
+def limit(**kw: Any) -> ProceduralLimit:
     values: dict[str, Any] = {
         "application_id": "app-1",
         "kind": REPRESENTATIVE_LIMIT,
@@ -262,7 +291,7 @@ def limit(**kw: Any) -> pg.ProceduralLimit:
         "legal_basis": "APR Art 23(2)(b)",
         "created_at": NOW,
     }
-    return pg.ProceduralLimit(**(values | kw))
+    return ProceduralLimit(**(values | kw))
 
 
 def test_a_limit_is_overdue_once_and_never_once_met():
@@ -274,7 +303,7 @@ def test_a_limit_is_overdue_once_and_never_once_met():
 
 def test_a_limit_is_extended_once_while_it_runs():
     extend: dict[str, Any] = {
-        "ground": pg.ExtensionGround.OTHER_EXCEPTIONAL_SITUATION,
+        "ground": ExtensionGround.OTHER_EXCEPTIONAL_SITUATION,
         "reasons": "flood",
         "deadline": date(2026, 8, 10),
         "legal_basis": "APR Art 23(3)",
@@ -288,13 +317,13 @@ def test_a_limit_is_extended_once_while_it_runs():
     with pytest.raises(TransitionNotAllowed, match=r"passed"):
         limit().extend(today=date(2026, 7, 28), **extend)
     with pytest.raises(InvalidData, match=r"APR Art 23\(3\)"):
-        pg.check_extension(pg.ExtensionGround.DISPROPORTIONATE_NUMBERS, None, disproportionate_numbers=False)
+        check_extension(ExtensionGround.DISPROPORTIONATE_NUMBERS, None, disproportionate_numbers=False)
     with pytest.raises(InvalidData, match=r"APR Art 23\(3\)"):
-        pg.check_extension(pg.ExtensionGround.OTHER_EXCEPTIONAL_SITUATION, None, disproportionate_numbers=False)
+        check_extension(ExtensionGround.OTHER_EXCEPTIONAL_SITUATION, None, disproportionate_numbers=False)
 
 
-def appointment(role: pg.RepresentativeRole, person_id: str = "rep-1") -> pg.Appointment:
-    return pg.Appointment(
+def appointment(role: RepresentativeRole, person_id: str = "rep-1") -> Appointment:
+    return Appointment(
         id=str(uuid.uuid4()),
         application_id="app-1",
         role=role,
@@ -305,46 +334,46 @@ def appointment(role: pg.RepresentativeRole, person_id: str = "rep-1") -> pg.App
     )
 
 
-PROVISIONAL, REPRESENTATIVE = pg.RepresentativeRole.PROVISIONAL, pg.RepresentativeRole.REPRESENTATIVE
+PROVISIONAL, REPRESENTATIVE = RepresentativeRole.PROVISIONAL, RepresentativeRole.REPRESENTATIVE
 
 
 def test_a_representative_ends_the_provisional_persons_role_and_changes_only_for_inadequate_performance():
-    uam, representation = application(unaccompanied_minor=True), pg.Representation()
+    uam, representation = application(unaccompanied_minor=True), Representation()
     representation.appoint(uam, appointment(PROVISIONAL, "helper-1"), change_ground=None, now=NOW)
     ended = representation.appoint(uam, appointment(REPRESENTATIVE), change_ground=None, now=NOW)
-    assert [(a.person_id, a.end_reason) for a in ended] == [("helper-1", pg.EndReason.REPRESENTATIVE_APPOINTED)]
+    assert [(a.person_id, a.end_reason) for a in ended] == [("helper-1", EndReason.REPRESENTATIVE_APPOINTED)]
     with pytest.raises(TransitionNotAllowed, match=r"INADEQUATE_PERFORMANCE"):
         representation.appoint(uam, appointment(REPRESENTATIVE, "rep-2"), change_ground=None, now=NOW)
     with pytest.raises(InvalidData, match=r"acts now"):
         representation.appoint(
-            uam, appointment(REPRESENTATIVE), change_ground=pg.EndReason.INADEQUATE_PERFORMANCE, now=NOW
+            uam, appointment(REPRESENTATIVE), change_ground=EndReason.INADEQUATE_PERFORMANCE, now=NOW
         )
     with pytest.raises(TransitionNotAllowed, match=r"representative acts already"):
         representation.appoint(uam, appointment(PROVISIONAL), change_ground=None, now=NOW)
     changed = representation.appoint(
-        uam, appointment(REPRESENTATIVE, "rep-2"), change_ground=pg.EndReason.INADEQUATE_PERFORMANCE, now=NOW
+        uam, appointment(REPRESENTATIVE, "rep-2"), change_ground=EndReason.INADEQUATE_PERFORMANCE, now=NOW
     )
-    assert [(a.person_id, a.end_reason) for a in changed] == [("rep-1", pg.EndReason.INADEQUATE_PERFORMANCE)]
+    assert [(a.person_id, a.end_reason) for a in changed] == [("rep-1", EndReason.INADEQUATE_PERFORMANCE)]
     assert representation.active(REPRESENTATIVE).person_id == "rep-2"
 
 
 def test_only_an_unaccompanied_minor_gets_a_representative():
     with pytest.raises(TransitionNotAllowed, match=r"APR Art 23"):
-        pg.Representation().appoint(application(), appointment(REPRESENTATIVE), change_ground=None, now=NOW)
+        Representation().appoint(application(), appointment(REPRESENTATIVE), change_ground=None, now=NOW)
     with pytest.raises(InvalidData, match=r"nobody to change"):
-        pg.Representation().appoint(
+        Representation().appoint(
             application(unaccompanied_minor=True),
             appointment(REPRESENTATIVE),
-            change_ground=pg.EndReason.INADEQUATE_PERFORMANCE,
+            change_ground=EndReason.INADEQUATE_PERFORMANCE,
             now=NOW,
         )
 
 
 def test_a_representative_has_at_most_30_minors_or_the_national_exceptional_maximum():
-    assert (pg.representative_maximum(False, 50), pg.representative_maximum(True, 50)) == (30, 50)
-    pg.check_representative_capacity("rep-1", 29, 30)
+    assert (representative_maximum(False, 50), representative_maximum(True, 50)) == (30, 50)
+    check_representative_capacity("rep-1", 29, 30)
     with pytest.raises(TransitionNotAllowed, match=r"APR Art 23\(10\)"):
-        pg.check_representative_capacity("rep-1", 30, 30)
+        check_representative_capacity("rep-1", 30, 30)
 
 
 def test_the_exceptional_maximum_is_a_national_choice_between_30_and_50():

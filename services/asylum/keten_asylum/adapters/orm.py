@@ -18,9 +18,22 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import registry, relationship
 
+from keten_asylum.domain.counselling import CounsellingRefusalGround, CounsellingRequest, CounsellingStatus
 from keten_asylum.domain.decision import Appeal, AppealResult, CourtRuling, Decision, NotifiedTo, RemainRequest
+from keten_asylum.domain.guarantees import GuaranteesAssessment
+from keten_asylum.domain.interviews import (
+    ApplicantConfirmation,
+    ConfirmationWaiver,
+    Interview,
+    InterviewOutcome,
+    InterviewType,
+    OmissionGround,
+    PostponementReason,
+)
 from keten_asylum.domain.model import Application, ApplicationStatus, DublinStatus
+from keten_asylum.domain.procedural import ExtensionGround, ProceduralLimit
 from keten_asylum.domain.recognition import RecognitionRate
+from keten_asylum.domain.representatives import Appointment, EndReason, RepresentativeRole
 from keten_shared.db.plumbing import NAMING_CONVENTION
 from keten_shared.db.types import JSONDocument, UTCDateTime, str_enum
 from keten_shared.events.catalog.asylum import DecisionOutcome, ProcedureType, ReturnDecisionMode, RoutedProcedure
@@ -159,8 +172,7 @@ mapper_registry.map_imperatively(
     },
 )
 
-# --- procedural guarantees (APR Art 11-16, 20-23), see domain/procedural.py -------------------------------------------
-from keten_asylum.domain import procedural as pg  # noqa: E402
+# --- procedural guarantees (APR Art 11-16, 20-23) ---------------------------------------------------------------
 
 # APR Art 11-14: each interview held (with its record), omitted or postponed.
 interviews = Table(
@@ -168,8 +180,8 @@ interviews = Table(
     metadata,
     Column("id", String(36), primary_key=True),
     Column("application_id", String(36), ForeignKey("applications.id"), nullable=False, index=True),
-    Column("type", str_enum(pg.InterviewType), nullable=False),
-    Column("outcome", str_enum(pg.InterviewOutcome), nullable=False),
+    Column("type", str_enum(InterviewType), nullable=False),
+    Column("outcome", str_enum(InterviewOutcome), nullable=False),
     Column("recorded_at", UTCDateTime, nullable=False),
     Column("held_at", UTCDateTime, nullable=True),
     Column("interviewer_id", String(200), nullable=True),
@@ -180,11 +192,11 @@ interviews = Table(
     Column("child_sensitive", Boolean, nullable=False),
     Column("recording_uri", String(1000), nullable=True),
     Column("transcript_uri", String(1000), nullable=True),
-    Column("applicant_confirmation", str_enum(pg.ApplicantConfirmation), nullable=True),
-    Column("confirmation_waiver", str_enum(pg.ConfirmationWaiver), nullable=True),
-    Column("omission_ground", str_enum(pg.OmissionGround), nullable=True),
+    Column("applicant_confirmation", str_enum(ApplicantConfirmation), nullable=True),
+    Column("confirmation_waiver", str_enum(ConfirmationWaiver), nullable=True),
+    Column("omission_ground", str_enum(OmissionGround), nullable=True),
     Column("written_submissions_offered", Boolean, nullable=True),
-    Column("postponement_reason", str_enum(pg.PostponementReason), nullable=True),
+    Column("postponement_reason", str_enum(PostponementReason), nullable=True),
     Column("medical_professional_consulted", Boolean, nullable=True),
     Column("rescheduled_for", UTCDateTime, nullable=True),
     Column("reasons", Text, nullable=True),
@@ -198,10 +210,10 @@ counselling_requests = Table(
     Column("application_id", String(36), ForeignKey("applications.id"), nullable=False, index=True),
     Column("requested_at", UTCDateTime, nullable=False),
     Column("recorded_at", UTCDateTime, nullable=False),
-    Column("status", str_enum(pg.CounsellingStatus), nullable=False),
+    Column("status", str_enum(CounsellingStatus), nullable=False),
     Column("provided_at", UTCDateTime, nullable=True),
     Column("provider", String(200), nullable=True),
-    Column("refusal_ground", str_enum(pg.CounsellingRefusalGround), nullable=True),
+    Column("refusal_ground", str_enum(CounsellingRefusalGround), nullable=True),
     Column("reasons", Text, nullable=True),
     Column("decided_at", UTCDateTime, nullable=True),
 )
@@ -235,7 +247,7 @@ procedural_limits = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("met_at", UTCDateTime, nullable=True),
     Column("overdue_since", UTCDateTime, nullable=True),
-    Column("extension_ground", str_enum(pg.ExtensionGround), nullable=True),
+    Column("extension_ground", str_enum(ExtensionGround), nullable=True),
     Column("extension_reasons", Text, nullable=True),
     Column("extended_at", UTCDateTime, nullable=True),
 )
@@ -246,7 +258,7 @@ representative_appointments = Table(
     metadata,
     Column("id", String(36), primary_key=True),
     Column("application_id", String(36), ForeignKey("applications.id"), nullable=False, index=True),
-    Column("role", str_enum(pg.RepresentativeRole), nullable=False),
+    Column("role", str_enum(RepresentativeRole), nullable=False),
     Column("person_id", String(200), nullable=False, index=True),
     Column("name", String(200), nullable=False),
     Column("organisation", String(200), nullable=True),
@@ -254,11 +266,11 @@ representative_appointments = Table(
     Column("recorded_at", UTCDateTime, nullable=False),
     Column("in_time", Boolean, nullable=True),
     Column("ended_at", UTCDateTime, nullable=True),
-    Column("end_reason", str_enum(pg.EndReason), nullable=True),
+    Column("end_reason", str_enum(EndReason), nullable=True),
 )
 
-mapper_registry.map_imperatively(pg.Interview, interviews)
-mapper_registry.map_imperatively(pg.CounsellingRequest, counselling_requests)
-mapper_registry.map_imperatively(pg.GuaranteesAssessment, guarantees_assessments)
-mapper_registry.map_imperatively(pg.ProceduralLimit, procedural_limits)
-mapper_registry.map_imperatively(pg.Appointment, representative_appointments)
+mapper_registry.map_imperatively(Interview, interviews)
+mapper_registry.map_imperatively(CounsellingRequest, counselling_requests)
+mapper_registry.map_imperatively(GuaranteesAssessment, guarantees_assessments)
+mapper_registry.map_imperatively(ProceduralLimit, procedural_limits)
+mapper_registry.map_imperatively(Appointment, representative_appointments)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 
 from keten_asylum.adapters.repository import ApplicationRepository
-from keten_asylum.domain import procedural as pg
+from keten_asylum.domain.representatives import EndReason, Representation, RepresentativeRole
 from keten_asylum.entrypoints.api import CASEWORKER
 from keten_asylum.entrypoints.procedural_schemas import (
     AppointmentOut,
@@ -28,7 +28,7 @@ from keten_asylum.entrypoints.procedural_schemas import (
     NewRepresentativeExtension,
     RepresentationOut,
 )
-from keten_asylum.service_layer import procedural
+from keten_asylum.service_layer import counselling, guarantees, interviews, procedural, representatives
 from keten_shared.http.auth import AUDITOR, SUPERVISOR, require_roles
 from keten_shared.service import unit_of_work
 from keten_shared.uow import UnitOfWork
@@ -61,7 +61,7 @@ def _created(response: Response, location: str) -> None:
     summary="Record a held admissibility (APR Art 11) or substantive (APR Art 12) interview (APR Art 13, 14, 22)",
 )
 async def hold_interview(application_id: str, body: NewInterview, uow: UoW, response: Response) -> InterviewOut:
-    interview = await procedural.record_interview(uow, application_id, body.record())
+    interview = await interviews.record_interview(uow, application_id, body.record())
     await uow.commit()
     _created(response, f"/v1/applications/{application_id}/interviews")
     return InterviewOut.model_validate(interview)
@@ -75,7 +75,7 @@ async def hold_interview(application_id: str, body: NewInterview, uow: UoW, resp
     summary="Record that an interview is omitted, with its APR Art 13(11)(a)-(e) ground",
 )
 async def omit_interview(application_id: str, body: NewOmission, uow: UoW) -> InterviewOut:
-    interview = await procedural.omit_interview(uow, application_id, **body.model_dump())
+    interview = await interviews.omit_interview(uow, application_id, **body.model_dump())
     await uow.commit()
     return InterviewOut.model_validate(interview)
 
@@ -88,7 +88,7 @@ async def omit_interview(application_id: str, body: NewOmission, uow: UoW) -> In
     summary="Record that an interview is postponed or rescheduled (APR Art 13(11))",
 )
 async def postpone_interview(application_id: str, body: NewPostponement, uow: UoW) -> InterviewOut:
-    interview = await procedural.postpone_interview(uow, application_id, **body.model_dump())
+    interview = await interviews.postpone_interview(uow, application_id, **body.model_dump())
     await uow.commit()
     return InterviewOut.model_validate(interview)
 
@@ -96,7 +96,7 @@ async def postpone_interview(application_id: str, body: NewPostponement, uow: Uo
 @router.get("/interviews", dependencies=[read], summary="The interviews held, omitted and postponed, in order")
 async def list_interviews(application_id: str, uow: UoW) -> list[InterviewOut]:
     await _read(uow, application_id, "interviews")
-    found = await procedural.interviews(uow, application_id)
+    found = await interviews.interviews(uow, application_id)
     await uow.commit()
     return [InterviewOut.model_validate(i) for i in found]
 
@@ -114,7 +114,7 @@ async def list_interviews(application_id: str, uow: UoW) -> list[InterviewOut]:
 async def request_counselling(
     application_id: str, body: NewCounsellingRequest, uow: UoW, response: Response
 ) -> CounsellingOut:
-    request = await procedural.request_counselling(uow, application_id, body.requested_at)
+    request = await counselling.request_counselling(uow, application_id, body.requested_at)
     await uow.commit()
     _created(response, f"/v1/applications/{application_id}/legal-counselling")
     return CounsellingOut.model_validate(request)
@@ -129,7 +129,7 @@ async def request_counselling(
 async def provide_counselling(
     application_id: str, request_id: str, body: CounsellingProvision, uow: UoW
 ) -> CounsellingOut:
-    request = await procedural.provide_counselling(uow, application_id, request_id, **body.model_dump())
+    request = await counselling.provide_counselling(uow, application_id, request_id, **body.model_dump())
     await uow.commit()
     return CounsellingOut.model_validate(request)
 
@@ -143,7 +143,7 @@ async def provide_counselling(
 async def refuse_counselling(
     application_id: str, request_id: str, body: CounsellingRefusal, uow: UoW
 ) -> CounsellingOut:
-    request = await procedural.refuse_counselling(uow, application_id, request_id, **body.model_dump())
+    request = await counselling.refuse_counselling(uow, application_id, request_id, **body.model_dump())
     await uow.commit()
     return CounsellingOut.model_validate(request)
 
@@ -151,7 +151,7 @@ async def refuse_counselling(
 @router.get("/legal-counselling", dependencies=[read], summary="The counselling requests and their outcome")
 async def list_counselling(application_id: str, uow: UoW) -> list[CounsellingOut]:
     await _read(uow, application_id, "legal_counselling")
-    found = await procedural.counselling(uow, application_id)
+    found = await counselling.counselling(uow, application_id)
     await uow.commit()
     return [CounsellingOut.model_validate(r) for r in found]
 
@@ -167,7 +167,7 @@ async def list_counselling(application_id: str, uow: UoW) -> list[CounsellingOut
     summary="Record the special procedural guarantees assessment, or its review on a change (APR Art 20, 21(2))",
 )
 async def assess_guarantees(application_id: str, body: NewAssessment, uow: UoW, response: Response) -> AssessmentOut:
-    assessment = await procedural.assess_guarantees(uow, application_id, **body.model_dump())
+    assessment = await guarantees.assess_guarantees(uow, application_id, **body.model_dump())
     await uow.commit()
     _created(response, f"/v1/applications/{application_id}/special-guarantees")
     return AssessmentOut.model_validate(assessment)
@@ -181,7 +181,7 @@ async def assess_guarantees(application_id: str, body: NewAssessment, uow: UoW, 
 async def get_guarantees(application_id: str, uow: UoW) -> GuaranteesOut:
     await _read(uow, application_id, "special_guarantees")
     limit = await procedural.guarantees_limit(uow, application_id)
-    history = await procedural.assessments(uow, application_id)
+    history = await guarantees.assessments(uow, application_id)
     await uow.commit()
     current = next((a for a in history if a.superseded_at is None), None)
     return GuaranteesOut(
@@ -204,8 +204,8 @@ async def get_guarantees(application_id: str, uow: UoW) -> GuaranteesOut:
 async def designate_provisional(
     application_id: str, body: NewProvisionalPerson, uow: UoW, response: Response
 ) -> AppointmentOut:
-    appointment = await procedural.appoint(
-        uow, application_id, role=pg.RepresentativeRole.PROVISIONAL, **body.model_dump()
+    appointment = await representatives.appoint(
+        uow, application_id, role=RepresentativeRole.PROVISIONAL, **body.model_dump()
     )
     await uow.commit()
     _created(response, f"/v1/applications/{application_id}/representative")
@@ -224,11 +224,11 @@ async def appoint_representative(
 ) -> AppointmentOut:
     values = body.model_dump()
     change = values.pop("change_ground")
-    appointment = await procedural.appoint(
+    appointment = await representatives.appoint(
         uow,
         application_id,
-        role=pg.RepresentativeRole.REPRESENTATIVE,
-        change_ground=pg.EndReason(change) if change else None,
+        role=RepresentativeRole.REPRESENTATIVE,
+        change_ground=EndReason(change) if change else None,
         **values,
     )
     await uow.commit()
@@ -245,7 +245,7 @@ async def appoint_representative(
 async def extend_representative_limit(
     application_id: str, body: NewRepresentativeExtension, uow: UoW
 ) -> RepresentationOut:
-    await procedural.extend_representative_limit(uow, application_id, ground=body.ground, reasons=body.reasons)
+    await representatives.extend_representative_limit(uow, application_id, ground=body.ground, reasons=body.reasons)
     await uow.commit()
     return await _representation(uow, application_id)
 
@@ -264,9 +264,9 @@ async def get_representation(application_id: str, uow: UoW) -> RepresentationOut
 
 async def _representation(uow: UnitOfWork, application_id: str) -> RepresentationOut:
     limit = await procedural.representative_limit(uow, application_id)
-    representation = pg.Representation(await procedural.representation_of(uow, application_id))
-    provisional = representation.active(pg.RepresentativeRole.PROVISIONAL)
-    representative = representation.active(pg.RepresentativeRole.REPRESENTATIVE)
+    representation = Representation(await representatives.representation_of(uow, application_id))
+    provisional = representation.active(RepresentativeRole.PROVISIONAL)
+    representative = representation.active(RepresentativeRole.REPRESENTATIVE)
     return RepresentationOut(
         limit=LimitOut.model_validate(limit) if limit else None,
         provisional=AppointmentOut.model_validate(provisional) if provisional else None,

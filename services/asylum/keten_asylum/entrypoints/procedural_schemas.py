@@ -7,7 +7,18 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from keten_asylum.domain import procedural as pg
+from keten_asylum.domain.counselling import CounsellingRefusalGround, CounsellingStatus
+from keten_asylum.domain.interviews import (
+    ApplicantConfirmation,
+    ConfirmationWaiver,
+    InterviewOutcome,
+    InterviewRecord,
+    InterviewType,
+    OmissionGround,
+    PostponementReason,
+)
+from keten_asylum.domain.procedural import ExtensionGround
+from keten_asylum.domain.representatives import EndReason, RepresentativeRole
 
 Uri = Annotated[str, Field(max_length=1000, pattern=r"^[A-Za-z][A-Za-z0-9+.\-]*:\S+$")]
 Text = Annotated[str, Field(min_length=1, max_length=5000)]
@@ -29,7 +40,7 @@ class Out(BaseModel):
 class NewInterview(Strict):
     """A held interview and its record (APR Art 13, 14)."""
 
-    type: pg.InterviewType = Field(description="ADMISSIBILITY (APR Art 11) or SUBSTANTIVE (APR Art 12)")
+    type: InterviewType = Field(description="ADMISSIBILITY (APR Art 11) or SUBSTANTIVE (APR Art 12)")
     held_at: AwareDatetime
     interviewer_id: Reference
     interviewer_uniformed: bool = Field(
@@ -44,23 +55,23 @@ class NewInterview(Strict):
     child_sensitive: bool = Field(False, description="APR Art 22: required for a minor")
     recording_uri: Uri | None = None
     transcript_uri: Uri | None = None
-    applicant_confirmation: pg.ApplicantConfirmation = Field(description="APR Art 14")
-    confirmation_waiver: pg.ConfirmationWaiver | None = Field(None, description="APR Art 14: with NOT_REQUIRED")
+    applicant_confirmation: ApplicantConfirmation = Field(description="APR Art 14")
+    confirmation_waiver: ConfirmationWaiver | None = Field(None, description="APR Art 14: with NOT_REQUIRED")
 
-    def record(self) -> pg.InterviewRecord:
-        return pg.InterviewRecord(**self.model_dump())
+    def record(self) -> InterviewRecord:
+        return InterviewRecord(**self.model_dump())
 
 
 class NewOmission(Strict):
-    type: pg.InterviewType
-    ground: pg.OmissionGround = Field(description="APR Art 13(11)(a)-(e)")
+    type: InterviewType
+    ground: OmissionGround = Field(description="APR Art 13(11)(a)-(e)")
     reasons: Text
     written_submissions_offered: bool = Field(False, description="APR Art 13(11)(c): required for that ground")
 
 
 class NewPostponement(Strict):
-    type: pg.InterviewType
-    reason: pg.PostponementReason = Field(description="APR Art 13(11)")
+    type: InterviewType
+    reason: PostponementReason = Field(description="APR Art 13(11)")
     medical_professional_consulted: bool = False
     rescheduled_for: AwareDatetime | None = None
     reasons: Text | None = None
@@ -68,8 +79,8 @@ class NewPostponement(Strict):
 
 class InterviewOut(Out):
     id: str
-    type: pg.InterviewType
-    outcome: pg.InterviewOutcome
+    type: InterviewType
+    outcome: InterviewOutcome
     legal_basis: str
     recorded_at: datetime
     held_at: datetime | None
@@ -81,11 +92,11 @@ class InterviewOut(Out):
     child_sensitive: bool
     recording_uri: str | None
     transcript_uri: str | None
-    applicant_confirmation: pg.ApplicantConfirmation | None
-    confirmation_waiver: pg.ConfirmationWaiver | None
-    omission_ground: pg.OmissionGround | None
+    applicant_confirmation: ApplicantConfirmation | None
+    confirmation_waiver: ConfirmationWaiver | None
+    omission_ground: OmissionGround | None
     written_submissions_offered: bool | None
-    postponement_reason: pg.PostponementReason | None
+    postponement_reason: PostponementReason | None
     medical_professional_consulted: bool | None
     rescheduled_for: datetime | None
     reasons: str | None
@@ -104,17 +115,17 @@ class CounsellingProvision(Strict):
 
 
 class CounsellingRefusal(Strict):
-    ground: pg.CounsellingRefusalGround = Field(description="APR Art 16")
+    ground: CounsellingRefusalGround = Field(description="APR Art 16")
     reasons: Text
 
 
 class CounsellingOut(Out):
     id: str
     requested_at: datetime
-    status: pg.CounsellingStatus
+    status: CounsellingStatus
     provided_at: datetime | None
     provider: str | None
-    refusal_ground: pg.CounsellingRefusalGround | None
+    refusal_ground: CounsellingRefusalGround | None
     reasons: str | None
     decided_at: datetime | None
 
@@ -127,7 +138,7 @@ class LimitOut(Out):
     legal_basis: str
     met_at: datetime | None
     overdue_since: datetime | None
-    extension_ground: pg.ExtensionGround | None
+    extension_ground: ExtensionGround | None
     extended_at: datetime | None
 
 
@@ -183,13 +194,13 @@ class NewRepresentative(NewProvisionalPerson):
 
 
 class NewRepresentativeExtension(Strict):
-    ground: pg.ExtensionGround = Field(description="APR Art 23(3)")
+    ground: ExtensionGround = Field(description="APR Art 23(3)")
     reasons: Text | None = None
 
 
 class AppointmentOut(Out):
     id: str
-    role: pg.RepresentativeRole
+    role: RepresentativeRole
     person_id: str
     name: str
     organisation: str | None
@@ -197,7 +208,7 @@ class AppointmentOut(Out):
     recorded_at: datetime
     in_time: bool | None
     ended_at: datetime | None
-    end_reason: pg.EndReason | None
+    end_reason: EndReason | None
 
 
 class RepresentationOut(BaseModel):
