@@ -150,6 +150,13 @@ async def test_a_negative_decision_becomes_exactly_one_return_decision(stack: St
     issued = [e for e in await stack.events("return.events", "return.decision.issued") if e["subject"] == case["id"]]
     assert len(issued) == 1
     assert issued[0]["data"]["asylum_decision_id"] == decision["id"]
+
+    async def linked():  # the asylum service sees the return decision it asked for (APR Art 37)
+        async with stack.client("asylum") as asylum:
+            found = (await asylum.get(f"/v1/applications/{application['id']}/decision")).json()
+        return found if found["return_decision_id"] else None
+
+    assert (await eventually(linked))["return_decision_id"] == issued[0]["data"]["return_decision_id"]
     # The trace of the caseworker's request reaches the return decision through two services.
     assert issued[0]["traceparent"].split("-")[1] == trace_id
 

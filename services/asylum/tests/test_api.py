@@ -14,8 +14,10 @@ from typing import Any
 import jwt
 import pytest
 
+from keten_asylum.service_layer import handlers
+from keten_shared.events.catalog.return_ import ReturnDecisionIssued, ReturnTrigger
 from keten_shared.testing.checks import assert_problem
-from keten_shared.testing.service_fixtures import AMS, NOW
+from keten_shared.testing.service_fixtures import AMS, NOW, cloud_event
 
 CASEWORKER = "asylum-caseworker"
 SUPERVISOR = "supervisor"
@@ -449,6 +451,63 @@ async def test_422_invalid_decision(app, probe, overrides, slug):
     application = await routed(app)
     assert_problem(await post(app, f"{BASE}/{application['id']}/decision", decision(**overrides)), 422, slug)
     assert await probe.outbox(application["id"], "asylum.decision.issued") == []
+
+
+# --- the return decision owed (APR Art 37) -------------------------------------------------------
+
+
+def return_decision_issued(decision_id: str, return_decision_id: str) -> ReturnDecisionIssued:
+    return ReturnDecisionIssued(
+        case_id=f"return-{decision_id}",
+        return_decision_id=return_decision_id,
+        person_id="p",
+        member_state="NL",
+        trigger=ReturnTrigger.ASYLUM_REJECTION,
+        legal_basis=["APR Art 37", "RD Art 6(1)"],
+        issued_at=datetime(2026, 7, 10, 11, 30, tzinfo=AMS),
+        asylum_decision_id=decision_id,
+    )
+
+
+async def link(app, data: ReturnDecisionIssued) -> None:
+    async with app.runtime.uow() as uow:
+        await handlers.EVENT_HANDLERS["return.decision.issued"](data, cloud_event(data, subject=data.case_id), uow)
+        await uow.commit()
+
+
+async def test_a_negative_decision_is_listed_until_its_return_decision_arrives(app, probe, clock):
+    application, issued = await decided(app)
+
+    async def missing(**params: Any) -> list[str]:
+        response = await app.client.get(
+            "/v1/work-lists/return-decisions-missing", params=params, headers=app.auth(SUPERVISOR)
+        )
+        assert response.status_code == 200, response.text
+        return [item["decision_id"] for item in response.json()]
+
+    assert issued["id"] not in await missing()  # taken just now: not yet unduly late
+    clock.set(datetime(2026, 7, 11, 12, 1, tzinfo=AMS))
+    assert issued["id"] in await missing()
+
+    await link(app, return_decision_issued(issued["id"], "rd-1"))
+    linked = (await app.client.get(f"{BASE}/{application['id']}/decision", headers=app.auth(CASEWORKER))).json()
+    assert (linked["return_decision_id"], linked["return_decision_issued_at"]) == ("rd-1", "2026-07-10T09:30:00Z")
+    assert issued["id"] not in await missing()
+
+    await link(app, return_decision_issued(issued["id"], "rd-1"))  # the same fact again: nothing
+    await link(app, return_decision_issued(issued["id"], "rd-2"))  # a second one: flagged, not kept
+    again = (await app.client.get(f"{BASE}/{application['id']}/decision", headers=app.auth(CASEWORKER))).json()
+    assert again["return_decision_id"] == "rd-1"
+    flagged = [row for row in await probe.audit(application["id"]) if row.action == "return_decision.duplicate"]
+    assert len(flagged) == 1
+    assert_problem(await app.client.get("/v1/work-lists/return-decisions-missing", headers=app.auth(CASEWORKER)), 403)
+
+
+async def test_a_grant_owes_no_return_decision(app, clock):
+    _, issued = await decided(app, outcome="GRANTED_REFUGEE")
+    clock.set(datetime(2026, 7, 20, 12, 0, tzinfo=AMS))
+    response = await app.client.get("/v1/work-lists/return-decisions-missing", headers=app.auth(SUPERVISOR))
+    assert issued["id"] not in [item["decision_id"] for item in response.json()]
 
 
 # --- withdrawal (APR Art 40, 41) ------------------------------------------------------------------

@@ -25,7 +25,7 @@ from keten_asylum.adapters.repository import ApplicationRepository
 from keten_asylum.domain.decision import CourtRuling
 from keten_asylum.domain.model import Application, ApplicationStatus
 from keten_asylum.entrypoints.app import spec
-from keten_asylum.service_layer import decisions, dublin, handlers, intake, postponement, routing
+from keten_asylum.service_layer import decisions, dublin, handlers, intake, postponement, return_link, routing
 from keten_shared.audit import acting_as
 from keten_shared.clock import FixedClock
 from keten_shared.errors import InvalidData, TransitionNotAllowed
@@ -293,6 +293,7 @@ def test_the_handlers_are_registered_for_the_events_consumed_and_every_deadline_
         "screening.application.made": handlers.on_application_made,
         "screening.case.referred": handlers.on_screening_case_referred,
         **dublin.EVENT_HANDLERS,
+        "return.decision.issued": return_link.on_return_decision_issued,
     }
     assert set(dublin.EVENT_HANDLERS) == {
         "dublin.procedure.started",

@@ -108,6 +108,8 @@ decisions = Table(
     Column("remain_request_deadline", Date, nullable=True),
     Column("decided_at", UTCDateTime, nullable=False),
     Column("annulled_at", UTCDateTime, nullable=True),
+    Column("return_decision_id", String(200), nullable=True),
+    Column("return_decision_issued_at", UTCDateTime, nullable=True),
 )
 
 appeals = Table(

@@ -98,6 +98,9 @@ class Decision:
     automatic_suspensive_effect: bool = False  # APR 68(2) vs 68(3)
     remain_request_deadline: date | None = None  # APR 68(5)(a)
     annulled_at: datetime | None = None  # set when a court annuls the decision on appeal
+    # APR Art 37: the return decision the return service issued for this one (exactly one is owed).
+    return_decision_id: str | None = None
+    return_decision_issued_at: datetime | None = None
 
 
 @dataclass

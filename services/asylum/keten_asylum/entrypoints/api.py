@@ -19,6 +19,7 @@ from keten_asylum.entrypoints.schemas import (
     ApplicationOut,
     DecisionOut,
     EvaluationInput,
+    MissingReturnDecision,
     NewAppeal,
     NewApplication,
     NewDecision,
@@ -33,7 +34,7 @@ from keten_asylum.entrypoints.schemas import (
     RoutingInput,
     RoutingOut,
 )
-from keten_asylum.service_layer import decisions, intake, postponement, routing, withdrawals
+from keten_asylum.service_layer import decisions, intake, postponement, return_link, routing, withdrawals
 from keten_shared.errors import InvalidData, NotFound
 from keten_shared.http.auth import AUDITOR, SUPERVISOR, require_roles
 from keten_shared.http.pagination import Page
@@ -428,3 +429,27 @@ async def examinations(
         uow.audit("application.read", entity_type="application", entity_id=application.id)
     await uow.commit()
     return [ApplicationOut.of(a) for a in found]
+
+
+@worklist_router.get(
+    "/return-decisions-missing",
+    dependencies=[supervise],
+    summary="Negative decisions still without their return decision after `older_than_hours` (APR Art 37)",
+)
+async def return_decisions_missing(
+    uow: UoW,
+    older_than_hours: Annotated[int, Query(ge=0, le=24 * 365)] = 24,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[MissingReturnDecision]:
+    # APR Art 37: at the same time or without undue delay; how long is undue is the supervisor's call.
+    found = await return_link.missing(uow, decided_before=uow.now() - timedelta(hours=older_than_hours), limit=limit)
+    return [
+        MissingReturnDecision(
+            application_id=d.application_id,
+            decision_id=d.id,
+            outcome=d.outcome,
+            notified_at=d.notified_at,
+            decided_at=d.decided_at,
+        )
+        for d in found
+    ]

@@ -217,10 +217,20 @@ class DecisionOut(BaseModel):
     remain_request_deadline: date | None
     decided_at: datetime
     annulled_at: datetime | None
+    return_decision_id: str | None = Field(description="APR Art 37: the return decision issued for this one")
+    return_decision_issued_at: datetime | None
 
     @classmethod
     def of(cls, decision: Decision) -> DecisionOut:
         return cls.model_validate(decision, from_attributes=True)
+
+
+class MissingReturnDecision(BaseModel):
+    application_id: str
+    decision_id: str
+    outcome: DecisionOutcome
+    notified_at: datetime
+    decided_at: datetime
 
 
 class NewAppeal(Strict):

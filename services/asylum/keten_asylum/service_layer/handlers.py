@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from keten_asylum.adapters.repository import ApplicationRepository
-from keten_asylum.service_layer import decisions, dublin, intake, postponement, procedural, routing
+from keten_asylum.service_layer import decisions, dublin, intake, postponement, procedural, return_link, routing
 from keten_shared.events import CloudEvent
 from keten_shared.events.catalog.screening import ReferralTarget, ScreeningApplicationMade, ScreeningCaseReferred
 from keten_shared.scheduler import DueDeadline
@@ -71,6 +71,7 @@ EVENT_HANDLERS = {
     "screening.application.made": on_application_made,
     "screening.case.referred": on_screening_case_referred,
     **dublin.EVENT_HANDLERS,
+    "return.decision.issued": return_link.on_return_decision_issued,
 }
 
 DEADLINE_HANDLERS = {
