@@ -2,8 +2,8 @@
 
 Each scenario moves the service's clock to the days the chapter names, and checks the dates it gives, computed
 under APR Art 73 with the Dutch public holidays. Screening's events are handed to the service's own handlers.
-Scenarios 4 (border overrun) and 6 run in test_handlers.py and test_routing.py; 12-14 need configuration or
-Dublin events and are covered by test_deadlines.py and test_routing.py.
+Scenario 12 (an incoming Dublin transfer) is in test_dublin_interplay.py, scenario 14 (a crisis regime) in
+test_scenario_crisis.py, which runs the service with a Council decision configured.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from keten_shared.events.catalog.screening import (
     ScreeningCaseReferred,
     ScreeningReason,
 )
+from keten_shared.scheduler import DeadlineScheduler
 from keten_shared.testing.service_fixtures import AMS, cloud_event
 
 CASEWORKER = "asylum-caseworker"
@@ -208,6 +209,73 @@ async def test_3_mandatory_border_procedure_for_a_low_recognition_nationality(ap
     assert await caseworker.events("asylum.return_decision.requested") == []  # integrated in the decision
     [issued] = await caseworker.events("asylum.decision.issued")
     assert (issued["return_decision_mode"], issued["return_decision_required"]) == ("INTEGRATED", True)
+
+
+async def fire_due_deadlines(app) -> None:
+    """One round of the service's deadline scheduler at the clock's time (its loop is off in this module)."""
+    await DeadlineScheduler(service="asylum", uow=app.runtime.uow, handlers=handlers.DEADLINE_HANDLERS).fire_due()
+
+
+async def test_4_border_procedure_overrun(app, caseworker, probe, rates):
+    made, referred = screening_events("scenario-4-screening", "BGD")
+    await handle(app, made, handlers.on_application_made, at("2026-07-02", "10:01"))
+    await handle(app, referred, handlers.on_screening_case_referred, at("2026-07-03", "16:30"))
+    [application] = (
+        await app.client.get(BASE, params={"screening_case_id": made.case_id}, headers=app.auth(CASEWORKER))
+    ).json()["items"]
+    caseworker.id = application["id"]
+    await caseworker.on("2026-07-03", "17:00").register()
+    await caseworker.on("2026-07-06").lodge(at("2026-07-06", "09:00"))
+    assert (await caseworker.route())["examination_deadline"] == "2026-09-25"
+
+    # No decision by the end of Fri 09-25: the border procedure ends (APR Art 51(2)).
+    caseworker.on("2026-09-25", "23:59")
+    await fire_due_deadlines(app)
+    assert (await caseworker.read())["status"] == "EXAM_BORDER"
+    caseworker.on("2026-09-26", "00:00")
+    await fire_due_deadlines(app)
+    after = await caseworker.read()
+    # It continues as an accelerated examination, its 3 months counted from lodging Mon 07-06: Tue 10-06.
+    assert (after["status"], after["procedure"], after["examination_deadline"]) == (
+        "EXAM_ACCELERATED",
+        "ACCELERATED",
+        "2026-10-06",
+    )
+    [terminated] = await caseworker.events("asylum.border_procedure.terminated")
+    assert (terminated["reason"], terminated["continues_in"]) == ("MAX_DURATION", "ACCELERATED")
+    assert terminated["entry_authorised_at"] is not None
+
+
+async def test_6_security_ground_with_children_at_the_border(app, caseworker):
+    made, referred = screening_events("scenario-6-screening", "SYR")
+    await handle(app, made, handlers.on_application_made, at("2026-09-11", "10:01"))
+    await handle(
+        app,
+        referred.model_copy(update={"referred_at": at("2026-09-12")}),
+        handlers.on_screening_case_referred,
+        at("2026-09-12", "16:30"),
+    )
+    [application] = (
+        await app.client.get(BASE, params={"screening_case_id": made.case_id}, headers=app.auth(CASEWORKER))
+    ).json()["items"]
+    caseworker.id = application["id"]
+    await caseworker.on("2026-09-14", "10:00").register()
+    await caseworker.on("2026-09-15").lodge(at("2026-09-15", "09:00"))
+    routing = await caseworker.route(established_grounds=["SECURITY"], family_with_minors=True)
+    # APR Art 45(1): mandatory for a danger to national security, families with children included (45(2)).
+    assert (routing["procedure"], routing["mandatory"]) == ("BORDER", True)
+    assert routing["examination_deadline"] == "2026-12-07"  # 12 weeks from registration Mon 09-14
+
+    # The children's special reception needs cannot be supported at the border: the procedure ends (53(2)(b)).
+    routing = await caseworker.route(
+        established_grounds=["SECURITY"],
+        family_with_minors=True,
+        border={"entry_situation": "APPREHENDED", "support_for_special_reception_needs": False},
+    )
+    assert routing["procedure"] == "ACCELERATED"  # APR Art 42(1)(f) still applies
+    assert routing["border_excluded_reason"]
+    [terminated] = await caseworker.events("asylum.border_procedure.terminated")
+    assert (terminated["continues_in"], terminated["return_border_procedure"]) == ("ACCELERATED", False)
 
 
 async def test_5_unaccompanied_minor_is_kept_out_of_the_border_procedure(caseworker, rates):
