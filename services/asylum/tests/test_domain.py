@@ -1124,3 +1124,50 @@ def test_defaults_of_a_decision_appeal_and_remain_request():
     assert (appeal.suspension_ruling, appeal.result, appeal.decided_at) == (None, None, None)
     request = RemainRequest("r-1", "a-1", "d-1", NOTIFIED_AT, in_time=True)
     assert (request.ruling, request.ruled_at) == (None, None)
+
+
+# --- postponement: APR Art 35(7) ---------------------------------------------------------------------------------
+
+
+def postponed() -> Application:
+    app = routed(P.REGULAR)
+    app.postpone(
+        country="SYR",
+        reasons="uncertain",
+        at=at(2027, 1, 11),
+        review_due=date(2027, 5, 11),
+        hard_deadline=date(2028, 4, 10),
+    )
+    return app
+
+
+def test_a_postponed_examination_keeps_its_21_month_limit_when_routed_again():
+    app = postponed()
+    app.end_postponement()
+    route(app, P.ACCELERATED)  # e.g. a ground of APR Art 42 found after the postponement
+    assert (app.status, app.examination_deadline) == (S.EXAM_ACCELERATED, date(2028, 4, 10))
+
+
+def test_a_postponed_examination_cannot_be_extended_under_35_5():
+    app = postponed()
+    app.end_postponement()
+    with pytest.raises(TransitionNotAllowed):
+        app.extend_examination("COMPLEXITY", date(2028, 7, 10))
+    assert app.examination_deadline == date(2028, 4, 10)
+
+
+def test_only_a_regular_examination_is_postponed_and_only_a_postponed_one_reviewed():
+    accelerated = routed(P.ACCELERATED)
+    with pytest.raises(TransitionNotAllowed):
+        accelerated.postpone(
+            country="SYR",
+            reasons="x",
+            at=at(2027, 1, 11),
+            review_due=date(2027, 5, 11),
+            hard_deadline=date(2028, 4, 10),
+        )
+    with pytest.raises(TransitionNotAllowed):
+        routed(P.REGULAR).review_postponement(reasons="x", next_review_due=date(2027, 5, 11))
+    app = postponed()
+    app.review_postponement(reasons="still uncertain", next_review_due=date(2027, 9, 13))
+    assert (app.status, app.postponement_review_due) == (S.EXAM_POSTPONED, date(2027, 9, 13))

@@ -192,6 +192,9 @@ class Application:
         """Send the lodged application to its procedure, or re-route it (age change, APR 53(2), 42(2))."""
         self._require({S.LODGED} | EXAMINATION - {S.EXAM_POSTPONED}, "route")
         before = self.status
+        if self.postponed_at is not None and self.examination_deadline is not None:
+            # APR Art 35(7): once postponed, the examination may run to the 21-month maximum whatever its route.
+            examination_deadline = max(examination_deadline, self.examination_deadline)
         self.procedure = procedure
         self.routing = routing
         self.examination_deadline = examination_deadline
