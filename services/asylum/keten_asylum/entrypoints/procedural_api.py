@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 
 from keten_asylum.adapters.repository import ApplicationRepository
 from keten_asylum.domain.representatives import EndReason, Representation, RepresentativeRole
-from keten_asylum.entrypoints.api import CASEWORKER
+from keten_asylum.entrypoints.application_access import CONFLICTS as APPLICATION_CONFLICTS
+from keten_asylum.entrypoints.application_access import UoW, read, write
 from keten_asylum.entrypoints.procedural_schemas import (
     AppointmentOut,
     AssessmentOut,
@@ -29,15 +28,10 @@ from keten_asylum.entrypoints.procedural_schemas import (
     RepresentationOut,
 )
 from keten_asylum.service_layer import counselling, guarantees, interviews, procedural, representatives
-from keten_shared.http.auth import AUDITOR, SUPERVISOR, require_roles
-from keten_shared.service import unit_of_work
 from keten_shared.uow import UnitOfWork
 
 router = APIRouter(prefix="/v1/applications/{application_id}", tags=["procedural guarantees"])
-write = Depends(require_roles(CASEWORKER, SUPERVISOR))
-read = Depends(require_roles(CASEWORKER, SUPERVISOR, AUDITOR))
-UoW = Annotated[UnitOfWork, Depends(unit_of_work)]
-CONFLICTS = {409: {"description": "not allowed in the application's state"}}
+CONFLICTS = {409: APPLICATION_CONFLICTS[409]}  # these records carry no ETag of their own
 
 
 async def _read(uow: UnitOfWork, application_id: str, what: str) -> None:
