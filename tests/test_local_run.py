@@ -97,4 +97,10 @@ def test_keten_run_serves_the_readme_walkthrough_and_stops_cleanly_on_ctrl_c(tmp
         assert not _listening(kafka)
     finally:
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
+            # A failed assertion above: stop gracefully first, so that `keten run` stops the services it
+            # started in sessions of their own (a SIGKILL to its group would leave them running).
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
