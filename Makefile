@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGES := shared services/screening services/asylum services/reception services/dublin services/return
 
-.PHONY: install run test lint format contracts clean
+.PHONY: install run test lint format contracts bench clean
 
 install: $(STAMP)
 
@@ -36,6 +36,11 @@ format: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/keten schemas generate
 	$(BIN)/keten asyncapi generate
+
+## bench: start the services on fresh PostgreSQL databases, drive synthetic cases through them, print the
+## figures and write them to bench/results/ (BENCH_ARGS="--cases 50 --concurrency 8" to change the size)
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .keten .pytest_cache .hypothesis

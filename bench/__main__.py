@@ -1,0 +1,71 @@
+"""``python -m bench``: start the services, drive synthetic cases through them, print and keep the figures."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .config import BenchConfig
+from .report import table, write
+from .run import run_local
+
+RESULTS = Path(__file__).resolve().parent / "results"
+LOGS = Path(__file__).resolve().parents[1] / ".keten" / "bench-logs"  # .keten/ is not versioned
+
+
+def parse(argv: list[str]) -> tuple[BenchConfig, argparse.Namespace]:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "--cases", type=int, default=BenchConfig.cases, help="synthetic cases to drive (default %(default)s)"
+    )
+    parser.add_argument("--concurrency", type=int, default=BenchConfig.concurrency, help="cases in flight at once")
+    parser.add_argument(
+        "--negative-share", type=float, default=BenchConfig.negative_share, help="share of negative decisions"
+    )
+    parser.add_argument(
+        "--border-share", type=float, default=BenchConfig.border_share, help="share routed to the border"
+    )
+    parser.add_argument("--seed", type=int, default=BenchConfig.seed, help="for the synthetic people")
+    parser.add_argument(
+        "--poll-interval", type=float, default=BenchConfig.poll_interval_s, help="seconds between polls"
+    )
+    parser.add_argument("--no-baseline", action="store_true", help="skip the aiokafka + PostgreSQL baseline")
+    parser.add_argument("--baseline-rounds", type=int, default=BenchConfig.baseline_rounds, help="its median counts")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON goes (default bench/results)")
+    parser.add_argument(
+        "--logs", type=Path, default=None, help="service and broker logs (default .keten/bench-logs/<time>)"
+    )
+    parser.add_argument("--target", nargs="+", metavar="URL", help="running services to load instead (not yet built)")
+    args = parser.parse_args(argv)
+    if args.target:
+        parser.error("--target is not built yet: the bench starts its own services (see bench/README.md)")
+    config = BenchConfig(
+        cases=args.cases,
+        concurrency=args.concurrency,
+        negative_share=args.negative_share,
+        border_share=args.border_share,
+        seed=args.seed,
+        poll_interval_s=args.poll_interval,
+        baseline=not args.no_baseline,
+        baseline_rounds=args.baseline_rounds,
+    )
+    return config, args
+
+
+def main(argv: list[str] | None = None) -> int:
+    config, args = parse(sys.argv[1:] if argv is None else argv)
+    logs = args.logs or LOGS / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    logs.mkdir(parents=True, exist_ok=True)
+    result = asyncio.run(run_local(config, logs))
+    path = write(result, args.results)
+    print(table(result))
+    print(f"\nwritten to {path}; service logs in {logs}")
+    errors = result["figures"]["rest"]["error_total"]
+    return 1 if result["failures"] or errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""One benchmark run: start the stack, drive the load, count, run the baseline, report, stop."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from . import figures, metrics
+from .baseline import run_baseline
+from .client import Clients, Recorder
+from .config import BenchConfig
+from .load import run_load
+from .machine import machine_info
+from .stack import Target, local_stack
+
+
+async def measure(target: Target, config: BenchConfig) -> dict[str, Any]:
+    """The load against running services, then the baseline on the same broker and PostgreSQL server."""
+    started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    recorder = Recorder()
+    before = await metrics.consumed(target.urls)
+    clients = Clients(target, recorder, pool=config.concurrency * 2)
+    try:
+        load = await run_load(clients, config)
+    finally:
+        await clients.close()
+    after, last_change = await metrics.drained(target.urls)
+    window = max(load.finished, last_change) - load.started
+    total = int(sum(after.values()) - sum(before.values()))
+    baseline = (
+        await run_baseline(target.bootstrap_servers, target.topic_prefix, total, config.baseline_rounds)
+        if config.baseline and total
+        else None
+    )
+    return {
+        "started": started,
+        "machine": await machine_info(target.admin_postgres_url),
+        "config": config.as_dict(),
+        "target": "local stack (bench starts it)",
+        "figures": {
+            "chain": figures.chain_throughput(load),
+            "propagation": figures.propagation_latency(load),
+            "rest": figures.rest_latency(recorder),
+            "events": figures.event_throughput(before, after, window, baseline),
+            "baseline": baseline.as_dict() if baseline else None,
+        },
+        "failures": load.failures,
+    }
+
+
+async def run_local(config: BenchConfig, logs: Path) -> dict[str, Any]:
+    began = time.monotonic()
+    async with local_stack(logs, config.service_env) as target:
+        ready = time.monotonic() - began
+        result = await measure(target, config)
+    result["stack_start_seconds"] = round(ready, 2)
+    return result
