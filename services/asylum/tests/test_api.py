@@ -598,6 +598,117 @@ async def test_no_withdrawal_after_the_decision(app):
     assert_problem(await post(app, f"{BASE}/{application['id']}/withdrawal", withdrawal()), 409)
 
 
+# --- withdrawal of protection (APR Art 66; QR Art 14, 19) ----------------------------------------
+
+
+def protection_withdrawal(**overrides: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "ground": "CESSATION",
+        "notice_given_at": "2026-07-10T11:15:00+02:00",
+        "notified_at": "2026-07-10T11:45:00+02:00",
+        "reasons": "the circumstances in connection with which protection was granted have ceased",
+    }
+    return {k: v for k, v in (values | overrides).items() if v is not None}
+
+
+async def test_withdrawing_refugee_status_on_cessation_can_be_appealed_with_suspensive_effect(app, probe):
+    application, grant = await decided(app, outcome="GRANTED_REFUGEE")
+    path = f"{BASE}/{application['id']}/protection-withdrawal"
+    response = await post(app, path, protection_withdrawal())
+    assert response.status_code == 201, response.text
+    withdrawn = response.json()
+    # APR Art 67(7)(b): the long period, one month from Fri 07-10: Mon 08-10; APR 68(2): suspensive.
+    assert (withdrawn["outcome"], withdrawn["appeal_rule"], withdrawn["appeal_deadline"]) == (
+        "PROTECTION_WITHDRAWN",
+        "T14",
+        "2026-08-10",
+    )
+    assert (withdrawn["automatic_suspensive_effect"], withdrawn["return_decision_required"]) == (True, False)
+    after = await read(app, application["id"])
+    assert (after["status"], after["final_at"], after["decision"]["id"]) == ("APPEAL_WINDOW", None, withdrawn["id"])
+    [event] = events(await probe.outbox(application["id"], "asylum.protection.withdrawn"))
+    assert (event["status"], event["ground"], event["legal_basis"]) == (
+        "GRANTED_REFUGEE",
+        "CESSATION",
+        "APR Art 66; QR Art 14(1)(a)",
+    )
+    assert (event["auto_suspensive"], event["appeal_deadline"]) == (True, "2026-08-10")
+
+    # The court annuls the withdrawal: the grant is in force again, and final.
+    await ok(app, f"{BASE}/{application['id']}/appeals", {"lodged_at": "2026-07-10T11:50:00+02:00"}, 201)
+    restored = await ok(app, f"{BASE}/{application['id']}/appeal/outcome", {"result": "ANNULLED"})
+    assert (restored["status"], restored["decision"]["id"]) == ("FINAL", grant["id"])
+
+
+@pytest.mark.parametrize(
+    ("granted", "ground", "suspensive"),
+    [
+        ("GRANTED_REFUGEE", "EXCLUDED", False),  # QR 14(1)(b): APR 68(3)(e)
+        ("GRANTED_REFUGEE", "MISREPRESENTATION", True),  # QR 14(1)(c): not in 68(3)(e)
+        ("GRANTED_REFUGEE", "SECURITY_DANGER", False),  # QR 14(1)(d)
+        ("GRANTED_REFUGEE", "SERIOUS_CRIME", False),  # QR 14(1)(e)
+        ("GRANTED_SUBSIDIARY", "EXCLUDED", False),  # QR 19(1)(b)
+        ("GRANTED_SUBSIDIARY", "CESSATION", True),  # QR 19(1)(a)
+    ],
+)
+async def test_apr_68_3_e_takes_the_automatic_right_to_remain_away(app, clock, granted, ground, suspensive):
+    application, _ = await decided(app, outcome=granted)
+    if granted == "GRANTED_SUBSIDIARY":  # refusal of refugee status is appealable (APR 67(2)): let it lapse
+        await ok(app, f"{BASE}/{application['id']}/appeals", {"lodged_at": "2026-07-10T11:05:00+02:00"}, 201)
+        await ok(app, f"{BASE}/{application['id']}/appeal/outcome", {"result": "DISMISSED"})
+    clock.set(datetime(2026, 7, 20, 10, 0, tzinfo=AMS))
+    later = {"notice_given_at": "2026-07-15T10:00:00+02:00", "notified_at": "2026-07-16T10:00:00+02:00"}
+    withdrawn = await ok(
+        app, f"{BASE}/{application['id']}/protection-withdrawal", protection_withdrawal(ground=ground, **later), 201
+    )
+    assert withdrawn["automatic_suspensive_effect"] is suspensive
+    assert (withdrawn["remain_request_deadline"] is None) is suspensive
+
+
+async def test_subsidiary_protection_has_no_security_or_crime_ground(app, clock):
+    application, _ = await decided(app, outcome="GRANTED_SUBSIDIARY")
+    await ok(app, f"{BASE}/{application['id']}/appeals", {"lodged_at": "2026-07-10T11:05:00+02:00"}, 201)
+    await ok(app, f"{BASE}/{application['id']}/appeal/outcome", {"result": "DISMISSED"})
+    clock.set(datetime(2026, 7, 20, 10, 0, tzinfo=AMS))
+    later = {"notice_given_at": "2026-07-15T10:00:00+02:00", "notified_at": "2026-07-16T10:00:00+02:00"}
+    response = await post(
+        app,
+        f"{BASE}/{application['id']}/protection-withdrawal",
+        protection_withdrawal(ground="SECURITY_DANGER", **later),
+    )
+    assert "QR Art 14 and 19" in assert_problem(response, 422, "invalid-data")["detail"]
+
+
+async def test_only_final_protection_can_be_withdrawn(app):
+    rejected, _ = await decided(app)
+    path = f"{BASE}/{rejected['id']}/protection-withdrawal"
+    assert_problem(await post(app, path, protection_withdrawal()), 409, "transition-not-allowed")
+    in_examination = await routed(app)
+    path = f"{BASE}/{in_examination['id']}/protection-withdrawal"
+    assert_problem(await post(app, path, protection_withdrawal()), 409, "transition-not-allowed")
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"notice_given_at": "2026-07-10T11:50:00+02:00"},  # after the notification
+        {"notice_given_at": "2026-07-10T10:59:00+02:00"},  # before the grant became final
+        {"notified_at": "2026-07-10T12:00:01+02:00"},  # in the future
+    ],
+)
+async def test_422_withdrawal_of_protection_out_of_order(app, probe, overrides):
+    application, _ = await decided(app, outcome="GRANTED_REFUGEE")
+    path = f"{BASE}/{application['id']}/protection-withdrawal"
+    assert_problem(await post(app, path, protection_withdrawal(**overrides)), 422, "invalid-data")
+    assert await probe.outbox(application["id"], "asylum.protection.withdrawn") == []
+
+
+async def test_a_withdrawal_of_protection_is_not_a_plain_decision(app):
+    application, _ = await decided(app, outcome="GRANTED_REFUGEE")
+    response = await post(app, f"{BASE}/{application['id']}/decision", decision(outcome="PROTECTION_WITHDRAWN"))
+    assert_problem(response, 422, "invalid-request")  # its own endpoint, with its QR ground
+
+
 # --- appeals and the right to remain (APR Art 67-68) ---------------------------------------------
 
 

@@ -16,16 +16,25 @@ from keten_asylum.domain.appeals import (
     appeal_rule,
     appeal_terms,
     automatically_suspensive,
+    withdrawal_article,
 )
 from keten_shared.deadlines import Deadline, Rule, Unit
 from keten_shared.errors import InvalidData
-from keten_shared.events.catalog.asylum import AcceleratedGround, AdmissibilityGround, DecisionOutcome, RoutedProcedure
+from keten_shared.events.catalog.asylum import (
+    AcceleratedGround,
+    AdmissibilityGround,
+    DecisionOutcome,
+    ProtectionOutcome,
+    ProtectionWithdrawalGround,
+    RoutedProcedure,
+)
 
 AMS = ZoneInfo("Europe/Amsterdam")
 D = DecisionOutcome
 P = RoutedProcedure
 A = AdmissibilityGround
 G = AcceleratedGround
+W = ProtectionWithdrawalGround
 DEFAULT = AsylumSettings()
 FIVE_DAYS = AppealPeriod(amount=5, unit=Unit.DAYS)
 TEN_DAYS = AppealPeriod(amount=10, unit=Unit.DAYS)
@@ -343,3 +352,47 @@ def test_periods_count_from_the_local_day_of_notification(nl):
     ctx = merits(D.REJECTED_UNFOUNDED, P.BORDER, G.SECURITY)
     result = appeal_terms(ctx, datetime(2026, 8, 14, 22, 30, tzinfo=UTC), DEFAULT, nl, "Europe/Amsterdam")
     assert_in_time_until(result.remain_request_deadline, date(2026, 8, 20))
+
+
+def withdrawal_of(status: DecisionOutcome, ground: ProtectionWithdrawalGround) -> DecisionContext:
+    return DecisionContext(
+        outcome=ProtectionOutcome.PROTECTION_WITHDRAWN,
+        procedure=P.REGULAR,
+        withdrawal_ground=ground,
+        withdrawn_status=status,
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "ground", "article", "suspensive"),
+    [
+        (D.GRANTED_REFUGEE, W.CESSATION, "QR Art 14(1)(a)", True),
+        (D.GRANTED_REFUGEE, W.EXCLUDED, "QR Art 14(1)(b)", False),
+        (D.GRANTED_REFUGEE, W.MISREPRESENTATION, "QR Art 14(1)(c)", True),
+        (D.GRANTED_REFUGEE, W.SECURITY_DANGER, "QR Art 14(1)(d)", False),
+        (D.GRANTED_REFUGEE, W.SERIOUS_CRIME, "QR Art 14(1)(e)", False),
+        (D.GRANTED_SUBSIDIARY, W.CESSATION, "QR Art 19(1)(a)", True),
+        (D.GRANTED_SUBSIDIARY, W.EXCLUDED, "QR Art 19(1)(b)", False),
+        (D.GRANTED_SUBSIDIARY, W.MISREPRESENTATION, "QR Art 19(1)(c)", True),
+    ],
+)
+def test_withdrawal_of_protection_t14_and_68_3_e(nl, status, ground, article, suspensive):
+    assert withdrawal_article(status, ground) == article
+    remedy = terms(withdrawal_of(status, ground), at(2026, 7, 10), nl)
+    # APR Art 67(1), 67(7)(b): appealable within the long period; APR 68(3)(e) for the listed grounds.
+    assert (remedy.appealable, remedy.rule, remedy.automatic_suspensive) == (True, "T14", suspensive)
+    assert ("APR Art 68(3)(e)" in remedy.legal_basis) is not suspensive
+    assert_in_time_until(remedy.deadline, date(2026, 8, 10))
+
+
+@pytest.mark.parametrize("ground", [W.SECURITY_DANGER, W.SERIOUS_CRIME])
+def test_subsidiary_protection_is_not_withdrawn_on_refugee_only_grounds(ground):
+    with pytest.raises(InvalidData):
+        withdrawal_article(D.GRANTED_SUBSIDIARY, ground)
+
+
+def test_a_withdrawal_of_protection_names_status_and_ground():
+    with pytest.raises(InvalidData):
+        DecisionContext(
+            outcome=ProtectionOutcome.PROTECTION_WITHDRAWN, procedure=P.REGULAR, withdrawal_ground=W.CESSATION
+        )

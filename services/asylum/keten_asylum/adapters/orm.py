@@ -16,10 +16,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import registry, relationship
+from sqlalchemy.types import TypeDecorator
 
 from keten_asylum.domain.counselling import CounsellingRefusalGround, CounsellingRequest, CounsellingStatus
-from keten_asylum.domain.decision import Appeal, AppealResult, CourtRuling, Decision, NotifiedTo, RemainRequest
+from keten_asylum.domain.decision import Appeal, AppealResult, CourtRuling, Decision, NotifiedTo, Outcome, RemainRequest
 from keten_asylum.domain.guarantees import GuaranteesAssessment
 from keten_asylum.domain.interviews import (
     ApplicantConfirmation,
@@ -36,8 +38,32 @@ from keten_asylum.domain.recognition import RecognitionRate
 from keten_asylum.domain.representatives import Appointment, EndReason, RepresentativeRole
 from keten_shared.db.plumbing import NAMING_CONVENTION
 from keten_shared.db.types import JSONDocument, UTCDateTime, str_enum
-from keten_shared.events.catalog.asylum import DecisionOutcome, ProcedureType, ReturnDecisionMode, RoutedProcedure
+from keten_shared.events.catalog.asylum import (
+    DecisionOutcome,
+    ProcedureType,
+    ProtectionOutcome,
+    ReturnDecisionMode,
+    RoutedProcedure,
+)
 from keten_shared.events.catalog.screening import ScreeningReason
+
+PROTECTION_VALUES = frozenset(o.value for o in ProtectionOutcome)
+
+
+class OutcomeType(TypeDecorator[Outcome]):
+    """A decision's outcome stored by value: a DecisionOutcome, or a ProtectionOutcome for a decision on a grant."""
+
+    impl = String(40)
+    cache_ok = True
+
+    def process_bind_param(self, value: Outcome | None, dialect: Dialect) -> str | None:
+        return None if value is None else value.value
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Outcome | None:
+        if value is None:
+            return None
+        return ProtectionOutcome(value) if value in PROTECTION_VALUES else DecisionOutcome(value)
+
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 mapper_registry = registry(metadata=metadata)
@@ -90,7 +116,7 @@ decisions = Table(
     metadata,
     Column("id", String(36), primary_key=True),
     Column("application_id", String(36), ForeignKey("applications.id"), nullable=False, index=True),
-    Column("outcome", str_enum(DecisionOutcome), nullable=False),
+    Column("outcome", OutcomeType(), nullable=False),
     Column("procedure_type", str_enum(ProcedureType), nullable=False),
     Column("procedure", str_enum(RoutedProcedure), nullable=True),
     Column("legal_basis", JSONDocument, nullable=False),

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from keten_asylum.config import AsylumSettings
 from keten_asylum.domain.deadlines import long_appeal_spec, remain_request_spec, short_appeal_spec
+from keten_asylum.domain.decision import Outcome
 from keten_asylum.domain.grounds import ADMISSIBILITY_CODE
 from keten_shared.deadlines import DEFAULT_CONFIG, Deadline, DeadlineConfig, HolidayCalendar
 from keten_shared.errors import InvalidData
@@ -21,6 +22,8 @@ from keten_shared.events.catalog.asylum import (
     AcceleratedGround,
     AdmissibilityGround,
     DecisionOutcome,
+    ProtectionOutcome,
+    ProtectionWithdrawalGround,
     RoutedProcedure,
 )
 
@@ -32,12 +35,36 @@ LONG_PERIOD = "T14"  # APR Art 67(7)(b)
 _UNFOUNDED = frozenset({D.REJECTED_UNFOUNDED, D.REJECTED_MANIFESTLY_UNFOUNDED})
 
 # Outcomes with no appeal under APR Chapter V, and why.
-_NOT_APPEALABLE: dict[DecisionOutcome, tuple[str, ...]] = {
+_NOT_APPEALABLE: dict[Outcome, tuple[str, ...]] = {
     D.GRANTED_REFUGEE: ("APR Art 67(1)",),  # nothing to contest: refugee status granted
     D.EXPLICITLY_WITHDRAWN: ("APR Art 40(3)",),  # final at once
     D.CLOSED_OTHER_MS_RESPONSIBLE: ("APR Art 39(1)(a)", "AMMR Art 43"),  # the transfer decision is appealed
     D.DISCONTINUED: ("APR Art 66(6)",),  # closed without a decision
 }
+
+W = ProtectionWithdrawalGround
+# QR Art 14(1)(a)-(e) (refugee status) and 19(1)(a)-(c) (subsidiary protection): the article of each ground.
+WITHDRAWAL_ARTICLE: dict[tuple[DecisionOutcome, ProtectionWithdrawalGround], str] = {
+    (D.GRANTED_REFUGEE, W.CESSATION): "QR Art 14(1)(a)",
+    (D.GRANTED_REFUGEE, W.EXCLUDED): "QR Art 14(1)(b)",
+    (D.GRANTED_REFUGEE, W.MISREPRESENTATION): "QR Art 14(1)(c)",
+    (D.GRANTED_REFUGEE, W.SECURITY_DANGER): "QR Art 14(1)(d)",
+    (D.GRANTED_REFUGEE, W.SERIOUS_CRIME): "QR Art 14(1)(e)",
+    (D.GRANTED_SUBSIDIARY, W.CESSATION): "QR Art 19(1)(a)",
+    (D.GRANTED_SUBSIDIARY, W.EXCLUDED): "QR Art 19(1)(b)",
+    (D.GRANTED_SUBSIDIARY, W.MISREPRESENTATION): "QR Art 19(1)(c)",
+}
+# APR Art 68(3)(e): the grounds whose withdrawal decision has no automatic suspensive effect.
+NO_AUTO_SUSPENSE_WITHDRAWAL = frozenset({W.EXCLUDED, W.SECURITY_DANGER, W.SERIOUS_CRIME})
+
+
+def withdrawal_article(status: DecisionOutcome, ground: ProtectionWithdrawalGround) -> str:
+    """The QR article a withdrawal rests on; a ground the QR does not give for that status is refused."""
+    article = WITHDRAWAL_ARTICLE.get((status, ground))
+    if article is None:
+        raise InvalidData(f"QR Art 14 and 19 give no ground {ground} to withdraw {status}")
+    return article
+
 
 _RULE_ARTICLE = {SHORT_PERIOD: "APR Art 67(7)(a)", LONG_PERIOD: "APR Art 67(7)(b)"}
 _RULE_SPEC = {SHORT_PERIOD: short_appeal_spec, LONG_PERIOD: long_appeal_spec}
@@ -47,17 +74,23 @@ _RULE_SPEC = {SHORT_PERIOD: short_appeal_spec, LONG_PERIOD: long_appeal_spec}
 class DecisionContext:
     """The facts of a first-instance decision that decide its remedy."""
 
-    outcome: DecisionOutcome
+    outcome: Outcome
     procedure: RoutedProcedure  # the procedure the decision was taken in
     accelerated_grounds: frozenset[AcceleratedGround] = frozenset()  # APR Art 42(1)/(3) grounds applied
     admissibility_ground: AdmissibilityGround | None = None  # for INADMISSIBLE
     unaccompanied_minor: bool = False
     subsequent: bool = False  # a decision on a subsequent application (APR Art 68(3)(d))
+    withdrawal_ground: ProtectionWithdrawalGround | None = None  # for PROTECTION_WITHDRAWN (APR Art 68(3)(e))
+    withdrawn_status: DecisionOutcome | None = None  # the status withdrawn: refugee or subsidiary protection
 
     def __post_init__(self) -> None:
         # APR Art 68(3)(b) depends on the APR Art 38 ground an inadmissibility decision rests on.
         if self.outcome is D.INADMISSIBLE and self.admissibility_ground is None:
             raise InvalidData("an inadmissibility decision names its APR Art 38 ground")
+        if self.outcome is ProtectionOutcome.PROTECTION_WITHDRAWN and (
+            self.withdrawal_ground is None or self.withdrawn_status is None
+        ):
+            raise InvalidData("a withdrawal of protection names the status and its QR Art 14 or 19 ground")
 
 
 @dataclass(frozen=True)
@@ -140,4 +173,7 @@ def _no_right_to_remain(ctx: DecisionContext, settings: AsylumSettings) -> tuple
     # APR Art 68(3)(d): a subsequent application rejected as (manifestly) unfounded.
     if ctx.outcome in _UNFOUNDED and ctx.subsequent:
         points.append("APR Art 68(3)(d)")
+    # APR Art 68(3)(e): protection withdrawn under QR Art 14(1)(b), (d), (e) or 19(1)(b).
+    if ctx.outcome is ProtectionOutcome.PROTECTION_WITHDRAWN and ctx.withdrawal_ground in NO_AUTO_SUSPENSE_WITHDRAWAL:
+        points.append("APR Art 68(3)(e)")
     return tuple(points)

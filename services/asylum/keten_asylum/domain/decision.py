@@ -6,7 +6,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from keten_shared.events.catalog.asylum import DecisionOutcome, ProcedureType, ReturnDecisionMode, RoutedProcedure
+from keten_shared.events.catalog.asylum import (
+    DecisionOutcome,
+    ProcedureType,
+    ProtectionOutcome,
+    ReturnDecisionMode,
+    RoutedProcedure,
+)
+
+# Every outcome the service records: a decision on the application, or one on protection already granted.
+Outcome = DecisionOutcome | ProtectionOutcome
 
 # APR Art 37: these outcomes oblige the member state to issue a return decision.
 RETURN_DECISION_OUTCOMES = frozenset(
@@ -18,6 +27,8 @@ RETURN_DECISION_OUTCOMES = frozenset(
         DecisionOutcome.EXPLICITLY_WITHDRAWN,
     }
 )
+
+GRANTS = frozenset({DecisionOutcome.GRANTED_REFUGEE, DecisionOutcome.GRANTED_SUBSIDIARY})
 
 # Merits outcomes: none may be issued while another member state may be responsible (APR Art 39(1)(a)).
 MERITS_OUTCOMES = frozenset(
@@ -34,7 +45,7 @@ MERITS_OUTCOMES = frozenset(
 EXAMINATION_OUTCOMES = MERITS_OUTCOMES | {DecisionOutcome.INADMISSIBLE}
 
 # The article each outcome rests on (asylum chapter §5.1).
-OUTCOME_LEGAL_BASIS: dict[DecisionOutcome, tuple[str, ...]] = {
+OUTCOME_LEGAL_BASIS: dict[Outcome, tuple[str, ...]] = {
     DecisionOutcome.GRANTED_REFUGEE: ("QR Art 13", "APR Art 39(2)"),
     DecisionOutcome.GRANTED_SUBSIDIARY: ("QR Art 18", "APR Art 39(2)"),
     DecisionOutcome.REJECTED_UNFOUNDED: ("APR Art 39(3)",),
@@ -44,6 +55,7 @@ OUTCOME_LEGAL_BASIS: dict[DecisionOutcome, tuple[str, ...]] = {
     DecisionOutcome.EXPLICITLY_WITHDRAWN: ("APR Art 40",),
     DecisionOutcome.CLOSED_OTHER_MS_RESPONSIBLE: ("APR Art 39(1)(a)",),
     DecisionOutcome.DISCONTINUED: ("APR Art 66(6)",),
+    ProtectionOutcome.PROTECTION_WITHDRAWN: ("APR Art 66",),
 }
 
 # The procedure type a decision reports, from the procedure it was taken in.
@@ -56,7 +68,7 @@ PROCEDURE_TYPE: dict[RoutedProcedure, ProcedureType] = {
 }
 
 
-def requires_return_decision(outcome: DecisionOutcome, mode: ReturnDecisionMode | None) -> bool:
+def requires_return_decision(outcome: Outcome, mode: ReturnDecisionMode | None) -> bool:
     # APR Art 37: not required when a return decision existed before the application was made.
     return outcome in RETURN_DECISION_OUTCOMES and mode is not ReturnDecisionMode.PRE_EXISTING
 
@@ -80,7 +92,7 @@ class CourtRuling(StrEnum):
 class Decision:
     id: str
     application_id: str
-    outcome: DecisionOutcome
+    outcome: Outcome
     procedure_type: ProcedureType
     legal_basis: list[str]
     notified_at: datetime

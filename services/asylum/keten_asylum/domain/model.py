@@ -15,6 +15,7 @@ from typing import Any
 from keten_asylum.domain.appeals import AppealTerms
 from keten_asylum.domain.decision import (
     EXAMINATION_OUTCOMES,
+    GRANTS,
     MERITS_OUTCOMES,
     OUTCOME_LEGAL_BASIS,
     PROCEDURE_TYPE,
@@ -24,11 +25,12 @@ from keten_asylum.domain.decision import (
     CourtRuling,
     Decision,
     NotifiedTo,
+    Outcome,
     RemainRequest,
     requires_return_decision,
 )
 from keten_shared.errors import InvalidData, TransitionNotAllowed
-from keten_shared.events.catalog.asylum import DecisionOutcome, ReturnDecisionMode, RoutedProcedure
+from keten_shared.events.catalog.asylum import DecisionOutcome, ProtectionOutcome, ReturnDecisionMode, RoutedProcedure
 from keten_shared.events.catalog.screening import ScreeningReason
 
 
@@ -127,9 +129,9 @@ class Application:
 
     @property
     def decision(self) -> Decision | None:
-        """The decision in force: the latest one a court has not annulled."""
-        latest = self.decisions[-1] if self.decisions else None
-        return latest if latest is not None and latest.annulled_at is None else None
+        """The decision in force: the latest one a court has not annulled (after an annulled withdrawal of
+        protection, the grant it would have withdrawn)."""
+        return next((d for d in reversed(self.decisions) if d.annulled_at is None), None)
 
     @property
     def appeal(self) -> Appeal | None:
@@ -266,7 +268,7 @@ class Application:
     def decide(
         self,
         *,
-        outcome: DecisionOutcome,
+        outcome: Outcome,
         notified_at: datetime,
         return_decision_mode: ReturnDecisionMode | None,
         grounds_applied: list[str],
@@ -316,12 +318,14 @@ class Application:
 
     def _check_decision(
         self,
-        outcome: DecisionOutcome,
+        outcome: Outcome,
         notified_at: datetime,
         mode: ReturnDecisionMode | None,
         now: datetime,
     ) -> None:
-        if outcome in EXAMINATION_OUTCOMES:
+        if outcome is ProtectionOutcome.PROTECTION_WITHDRAWN:
+            self.protection_granted()
+        elif outcome in EXAMINATION_OUTCOMES:
             # A decision on the application needs a lodged application in a procedure (APR Art 35).
             self._require(EXAMINATION - {S.EXAM_POSTPONED} if outcome in MERITS_OUTCOMES else EXAMINATION, "decide")
         else:
@@ -343,9 +347,19 @@ class Application:
         if mode is not None and outcome not in RETURN_DECISION_OUTCOMES:
             raise InvalidData(f"a return decision mode only applies to the APR Art 37 outcomes, not {outcome}")
 
+    def protection_granted(self) -> DecisionOutcome:
+        """The status a final grant gave: what a withdrawal of protection withdraws (APR Art 66; QR 14, 19)."""
+        if self.status is not S.FINAL or self.decision is None or self.decision.outcome not in GRANTS:
+            raise TransitionNotAllowed(
+                f"application {self.id} holds no protection granted by a final decision",
+                current_status=self.status.value,
+            )
+        return self.decision.outcome
+
     def open_appeal_window(self, *, remain_until: date | None, basis: str) -> None:
         """APR Art 67(7), 68: the decision can be appealed."""
         self.status = S.APPEAL_WINDOW
+        self.final_at = None  # a withdrawal of protection reopens a final file to its remedy
         self.set_right_to_remain(True, until=remain_until, basis=basis)
 
     def make_final(self, at: datetime) -> None:
@@ -456,5 +470,9 @@ class Application:
             self.make_final(now)
             return
         decision.annulled_at = now
+        if decision.outcome is ProtectionOutcome.PROTECTION_WITHDRAWN:
+            # The withdrawal annulled, the grant stands again and stays final (APR Art 3(8)).
+            self.make_final(now)
+            return
         self.status = self._stage_before_decision()
         self.set_right_to_remain(True, until=None, basis="APR Art 10(1)")

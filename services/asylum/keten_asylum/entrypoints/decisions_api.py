@@ -1,5 +1,5 @@
 """REST API of the decisions on an application: first-instance decision, withdrawal, appeal and remaining pending it
-(APR Art 36-41, 67-68)."""
+(APR Art 36-41, 67-68), and the withdrawal of protection granted (APR Art 66)."""
 
 from __future__ import annotations
 
@@ -23,11 +23,12 @@ from keten_asylum.entrypoints.schemas import (
     DecisionOut,
     NewAppeal,
     NewDecision,
+    NewProtectionWithdrawal,
     NewRemainRequest,
     NewWithdrawal,
     RemainRuling,
 )
-from keten_asylum.service_layer import decisions, withdrawals
+from keten_asylum.service_layer import decisions, protection, withdrawals
 from keten_shared.errors import InvalidData, NotFound
 from keten_shared.http.versioning import set_etag
 
@@ -82,6 +83,32 @@ async def withdraw(
         withdrawn_at=body.withdrawn_at,
         notified_at=body.notified_at,
         return_decision_mode=body.return_decision_mode,
+        reasons=body.reasons,
+        language=body.language,
+    )
+    await uow.commit()
+    set_etag(response, application.version)
+    response.headers["Location"] = f"/v1/applications/{application.id}/decision"
+    return DecisionOut.of(decision)
+
+
+@router.post(
+    "/{application_id}/protection-withdrawal",
+    status_code=201,
+    dependencies=[write],
+    responses=CONFLICTS,
+    summary="Withdraw the international protection granted (APR Art 66; QR Art 14, 19)",
+)
+async def withdraw_protection(
+    application_id: str, body: NewProtectionWithdrawal, uow: UoW, request: Request, response: Response
+) -> DecisionOut:
+    application = await load(uow, application_id, request)
+    decision = await protection.withdraw(
+        uow,
+        application,
+        ground=body.ground,
+        notice_given_at=body.notice_given_at,
+        notified_at=body.notified_at,
         reasons=body.reasons,
         language=body.language,
     )

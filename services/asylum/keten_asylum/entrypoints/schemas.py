@@ -18,6 +18,8 @@ from keten_shared.events.catalog.asylum import (
     IdentityDocument,
     ImplicitWithdrawalGround,
     ProcedureType,
+    ProtectionOutcome,
+    ProtectionWithdrawalGround,
     ReturnDecisionMode,
     RoutedProcedure,
     WithdrawalType,
@@ -197,9 +199,19 @@ class NewWithdrawal(Strict):
     language: str | None = Field(None, max_length=40)
 
 
+class NewProtectionWithdrawal(Strict):
+    """APR Art 66; QR Art 14, 19: withdraw the protection granted, after written notice to the person."""
+
+    ground: ProtectionWithdrawalGround
+    notice_given_at: AwareDatetime = Field(description="APR Art 66(1)(a): the written notice of reconsideration")
+    notified_at: AwareDatetime
+    reasons: str = Field(min_length=1, max_length=20_000, description="APR Art 66(3): reasons in fact and law")
+    language: str | None = Field(None, max_length=40)
+
+
 class DecisionOut(BaseModel):
     id: str
-    outcome: DecisionOutcome
+    outcome: DecisionOutcome | ProtectionOutcome
     procedure_type: ProcedureType
     procedure: RoutedProcedure | None
     legal_basis: list[str]

@@ -22,6 +22,8 @@ from keten_shared.events.catalog.asylum import (
     DecisionOutcome,
     ImplicitWithdrawalGround,
     ProtectionGranted,
+    ProtectionOutcome,
+    ProtectionWithdrawalGround,
     RemainRequestLodged,
     ReturnDecisionMode,
     ReturnDecisionRequested,
@@ -40,7 +42,7 @@ async def decide(
     uow: UnitOfWork,
     application: Application,
     *,
-    outcome: DecisionOutcome,
+    outcome: DecisionOutcome | ProtectionOutcome,
     notified_at: datetime,
     return_decision_mode: ReturnDecisionMode | None = None,
     accelerated_grounds: frozenset[AcceleratedGround] | None = None,
@@ -49,10 +51,14 @@ async def decide(
     notified_to: NotifiedTo = NotifiedTo.APPLICANT,
     language: str | None = None,
     withdrawal_ground: ImplicitWithdrawalGround | None = None,
+    protection_ground: ProtectionWithdrawalGround | None = None,
 ) -> Decision:
     """APR Art 36: record the decision; its remedy follows from APR Art 67-68 and national periods."""
     notified_at = notified_at.astimezone(UTC)
+    withdrawn = application.protection_granted() if outcome is ProtectionOutcome.PROTECTION_WITHDRAWN else None
     grounds = accelerated_grounds if accelerated_grounds is not None else routed_grounds(application)
+    if withdrawn is not None:
+        grounds = frozenset()  # a withdrawal of protection rests on QR Art 14 or 19, not on the routing
     context = appeals.DecisionContext(
         outcome=outcome,
         procedure=application.procedure or RoutedProcedure.REGULAR,
@@ -60,6 +66,8 @@ async def decide(
         admissibility_ground=admissibility_ground,
         unaccompanied_minor=application.unaccompanied_minor,
         subsequent=application.previous_application_ref is not None,
+        withdrawal_ground=protection_ground,
+        withdrawn_status=withdrawn,
     )
     terms = appeals.appeal_terms(
         context, notified_at, asylum_settings(uow), uow.calendar, uow.zone, uow.settings.deadlines
@@ -70,7 +78,7 @@ async def decide(
         notified_at=notified_at,
         return_decision_mode=return_decision_mode,
         grounds_applied=sorted(g.value for g in grounds)
-        + [g.value for g in (admissibility_ground, withdrawal_ground) if g is not None],
+        + [g.value for g in (admissibility_ground, withdrawal_ground, protection_ground) if g is not None],
         reasons=reasons,
         notified_to=notified_to,
         language=language,
@@ -119,6 +127,8 @@ def routed_grounds(application: Application) -> frozenset[AcceleratedGround]:
 
 
 def _publish_decision(uow: UnitOfWork, application: Application, decision: Decision) -> None:
+    if isinstance(decision.outcome, ProtectionOutcome):
+        return  # a decision on a grant: asylum.protection.withdrawn tells it (service_layer/protection.py)
     nationalities = application.person.get("nationalities", [])
     uow.publish(
         DecisionIssued(

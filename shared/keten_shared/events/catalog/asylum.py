@@ -23,6 +23,22 @@ class DecisionOutcome(StrEnum):
     DISCONTINUED = "DISCONTINUED"
 
 
+class ProtectionOutcome(StrEnum):
+    """A decision on protection already granted; kept apart from DecisionOutcome, which the v1 events list."""
+
+    PROTECTION_WITHDRAWN = "PROTECTION_WITHDRAWN"  # APR Art 66; QR Art 14, 19
+
+
+class ProtectionWithdrawalGround(StrEnum):
+    """QR Art 14(1)(a)-(e) for refugee status, Art 19(1)(a)-(c) for subsidiary protection."""
+
+    CESSATION = "CESSATION"  # QR 14(1)(a), 19(1)(a): the grounds for protection ceased (QR 11, 16)
+    EXCLUDED = "EXCLUDED"  # QR 14(1)(b), 19(1)(b): excluded, or should have been (QR 12, 17)
+    MISREPRESENTATION = "MISREPRESENTATION"  # QR 14(1)(c), 19(1)(c): decisive misrepresentation or false documents
+    SECURITY_DANGER = "SECURITY_DANGER"  # QR 14(1)(d): a danger to the security of the member state
+    SERIOUS_CRIME = "SERIOUS_CRIME"  # QR 14(1)(e): finally convicted of a particularly serious crime, a danger
+
+
 class ProcedureType(StrEnum):
     REGULAR = "REGULAR"
     ACCELERATED = "ACCELERATED"
@@ -247,6 +263,22 @@ class CaseClosedTransferred(EventData):
     closed_at: AwareDatetime
 
 
+@event_type("asylum.protection.withdrawn", version=1, producer="asylum")
+class ProtectionWithdrawn(EventData):
+    """International protection was withdrawn (APR Art 66; QR Art 14, 19); a return decision becomes possible."""
+
+    case_id: Identifier
+    decision_id: Identifier
+    person_id: Identifier
+    member_state: MemberState
+    status: DecisionOutcome = Field(description="the status withdrawn: GRANTED_REFUGEE or GRANTED_SUBSIDIARY")
+    ground: ProtectionWithdrawalGround
+    legal_basis: str
+    notified_at: AwareDatetime
+    appeal_deadline: date
+    auto_suspensive: bool = Field(description="False for the APR Art 68(3)(e) grounds")
+
+
 @event_type("asylum.routing.decided", version=1, producer="asylum")
 class RoutingDecided(EventData):
     """The application was routed to its procedure (APR Art 35, 38, 42, 43-45, 55)."""
@@ -435,7 +467,7 @@ class DecisionFinal(EventData):
     decision_id: Identifier
     person_id: Identifier
     member_state: MemberState
-    outcome: DecisionOutcome
+    outcome: DecisionOutcome | ProtectionOutcome
     final_at: AwareDatetime
     right_to_remain: bool = False
     return_decision_required: bool
