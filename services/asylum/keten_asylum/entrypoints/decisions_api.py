@@ -7,6 +7,8 @@ from fastapi import Request, Response
 
 from keten_asylum.adapters.repository import ApplicationRepository
 from keten_asylum.domain import withdrawal
+from keten_asylum.domain.decision import Decision
+from keten_asylum.domain.model import Application
 from keten_asylum.entrypoints.application_access import (
     CONFLICTS,
     UoW,
@@ -31,8 +33,17 @@ from keten_asylum.entrypoints.schemas import (
 from keten_asylum.service_layer import decisions, protection, withdrawals
 from keten_shared.errors import InvalidData, NotFound
 from keten_shared.http.versioning import set_etag
+from keten_shared.uow import UnitOfWork
 
 router = applications_router()
+
+
+async def _issued(uow: UnitOfWork, application: Application, decision: Decision, response: Response) -> DecisionOut:
+    """Commit a new decision and answer with it, where it can be read again."""
+    await uow.commit()
+    set_etag(response, application.version)
+    response.headers["Location"] = f"/v1/applications/{application.id}/decision"
+    return DecisionOut.of(decision)
 
 
 @router.post(
@@ -58,10 +69,7 @@ async def decide(application_id: str, body: NewDecision, uow: UoW, request: Requ
         notified_to=body.notified_to,
         language=body.language,
     )
-    await uow.commit()
-    set_etag(response, application.version)
-    response.headers["Location"] = f"/v1/applications/{application.id}/decision"
-    return DecisionOut.of(decision)
+    return await _issued(uow, application, decision, response)
 
 
 @router.post(
@@ -86,10 +94,7 @@ async def withdraw(
         reasons=body.reasons,
         language=body.language,
     )
-    await uow.commit()
-    set_etag(response, application.version)
-    response.headers["Location"] = f"/v1/applications/{application.id}/decision"
-    return DecisionOut.of(decision)
+    return await _issued(uow, application, decision, response)
 
 
 @router.post(
@@ -112,10 +117,7 @@ async def withdraw_protection(
         reasons=body.reasons,
         language=body.language,
     )
-    await uow.commit()
-    set_etag(response, application.version)
-    response.headers["Location"] = f"/v1/applications/{application.id}/decision"
-    return DecisionOut.of(decision)
+    return await _issued(uow, application, decision, response)
 
 
 @router.get("/{application_id}/decision", dependencies=[read], summary="The decision in force on an application")
