@@ -407,3 +407,32 @@ async def test_13_postponement_for_an_uncertain_situation(caseworker, probe):
     assert await caseworker.post("examination-extension", {"ground": "COMPLEXITY"}, 409)  # 35(7) limit stays
     decision = await caseworker.decide("GRANTED_SUBSIDIARY", at("2028-02-01"))
     assert decision["outcome"] == "GRANTED_SUBSIDIARY"
+
+
+async def test_the_guarantees_assessment_starts_from_what_screening_found(app, caseworker):
+    made, referred = screening_events("vulnerable-screening", "SYR")
+    assert referred.asylum_routing is not None
+    routing_facts = referred.asylum_routing.model_copy(
+        update={"vulnerabilities": ["TORTURE_OR_INHUMAN_TREATMENT"], "special_procedural_needs": ["INTERPRETER"]}
+    )
+    await handle(app, made, handlers.on_application_made, at("2026-07-02", "10:01"))
+    await handle(
+        app,
+        referred.model_copy(update={"asylum_routing": routing_facts}),
+        handlers.on_screening_case_referred,
+        at("2026-07-03", "16:30"),
+    )
+    [application] = (
+        await app.client.get(BASE, params={"screening_case_id": made.case_id}, headers=app.auth(CASEWORKER))
+    ).json()["items"]
+    response = await app.client.get(f"{BASE}/{application['id']}/special-guarantees", headers=app.auth(CASEWORKER))
+    assert response.status_code == 200, response.text
+    # APR Art 20(1), SR 12(3): the preliminary vulnerability check is the input of the assessment.
+    assert response.json()["screening_findings"] == {
+        "vulnerabilities": ["TORTURE_OR_INHUMAN_TREATMENT"],
+        "special_reception_needs": [],
+        "special_procedural_needs": ["INTERPRETER"],
+    }
+    direct = await caseworker.on("2026-07-10").make(at("2026-07-10", "09:00"), ["SYR"])
+    response = await app.client.get(f"{BASE}/{direct['id']}/special-guarantees", headers=app.auth(CASEWORKER))
+    assert response.json()["screening_findings"] is None

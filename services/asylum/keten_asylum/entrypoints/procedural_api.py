@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from keten_asylum.adapters.repository import ApplicationRepository
+from keten_asylum.domain.model import Application
 from keten_asylum.domain.representatives import EndReason, Representation, RepresentativeRole
 from keten_asylum.entrypoints.application_access import CONFLICTS as APPLICATION_CONFLICTS
 from keten_asylum.entrypoints.application_access import UoW, read, write
@@ -26,6 +27,7 @@ from keten_asylum.entrypoints.procedural_schemas import (
     NewRepresentative,
     NewRepresentativeExtension,
     RepresentationOut,
+    ScreeningFindings,
 )
 from keten_asylum.service_layer import counselling, guarantees, interviews, procedural, representatives
 from keten_shared.uow import UnitOfWork
@@ -34,10 +36,11 @@ router = APIRouter(prefix="/v1/applications/{application_id}", tags=["procedural
 CONFLICTS = {409: APPLICATION_CONFLICTS[409]}  # these records carry no ETag of their own
 
 
-async def _read(uow: UnitOfWork, application_id: str, what: str) -> None:
+async def _read(uow: UnitOfWork, application_id: str, what: str) -> Application:
     """404 for an unknown application; the read of the person's file is logged (ARCHITECTURE.md, Data)."""
-    await ApplicationRepository(uow.session).get(application_id)
+    application = await ApplicationRepository(uow.session).get(application_id)
     uow.audit(f"{what}.read", entity_type="application", entity_id=application_id)
+    return application
 
 
 def _created(response: Response, location: str) -> None:
@@ -173,15 +176,17 @@ async def assess_guarantees(application_id: str, body: NewAssessment, uow: UoW, 
     summary="The T4 limit, the assessment in force and the earlier ones (APR Art 20)",
 )
 async def get_guarantees(application_id: str, uow: UoW) -> GuaranteesOut:
-    await _read(uow, application_id, "special_guarantees")
+    application = await _read(uow, application_id, "special_guarantees")
     limit = await procedural.guarantees_limit(uow, application_id)
     history = await guarantees.assessments(uow, application_id)
     await uow.commit()
     current = next((a for a in history if a.superseded_at is None), None)
+    found = (application.screening_referral or {}).get("asylum_routing")
     return GuaranteesOut(
         limit=LimitOut.model_validate(limit) if limit else None,
         current=AssessmentOut.model_validate(current) if current else None,
         history=[AssessmentOut.model_validate(a) for a in history],
+        screening_findings=ScreeningFindings.model_validate(found) if found else None,
     )
 
 

@@ -171,10 +171,21 @@ class AssessmentOut(Out):
     superseded_at: datetime | None
 
 
+class ScreeningFindings(BaseModel):
+    """What the preliminary vulnerability check of screening found (SR 12(3)): the input of the assessment."""
+
+    vulnerabilities: list[str]
+    special_reception_needs: list[str]
+    special_procedural_needs: list[str]
+
+
 class GuaranteesOut(BaseModel):
     limit: LimitOut | None = Field(description="T4: 30 days from the making (APR Art 20)")
     current: AssessmentOut | None
     history: list[AssessmentOut]
+    screening_findings: ScreeningFindings | None = Field(
+        description="APR Art 20(1), SR 12(3): screening's findings; None without a referral from screening"
+    )
 
 
 # --- the representative of an unaccompanied minor --------------------------------------------------------------------
