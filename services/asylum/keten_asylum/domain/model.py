@@ -134,6 +134,11 @@ class Application:
         return next((d for d in reversed(self.decisions) if d.annulled_at is None), None)
 
     @property
+    def routed_ground_codes(self) -> frozenset[str]:
+        """The APR Art 38, 42 and 55 ground codes the routing in force applied."""
+        return frozenset(g["code"] for g in (self.routing or {}).get("grounds", []))
+
+    @property
     def appeal(self) -> Appeal | None:
         """The appeal lodged in time against the decision in force."""
         decision = self.decision

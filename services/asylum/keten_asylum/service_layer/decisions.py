@@ -122,8 +122,7 @@ async def decide(
 
 def routed_grounds(application: Application) -> frozenset[AcceleratedGround]:
     """The APR Art 42 grounds the routing applied (APR 67(7)(a), 68(3)(a) depend on them)."""
-    codes = {g["code"] for g in (application.routing or {}).get("grounds", [])}
-    return frozenset(g for g in AcceleratedGround if g.value in codes)
+    return frozenset(g for g in AcceleratedGround if g.value in application.routed_ground_codes)
 
 
 def _publish_decision(uow: UnitOfWork, application: Application, decision: Decision) -> None:

@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
+from pydantic_core import to_jsonable_python
+
 from keten_asylum.adapters.repository import ApplicationRepository, RecognitionRateRepository
 from keten_asylum.config import AsylumSettings, asylum_settings
 from keten_asylum.domain import deadlines
@@ -199,21 +201,7 @@ def routing_record(result: Evaluation) -> dict[str, Any]:
     """The routing as stored on the application and shown to caseworkers."""
     record = asdict(result.routing)
     record["release"] = result.release
-    return _jsonable(record)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if hasattr(value, "value"):
-        return value.value
-    if type(value).__name__ == "Decimal":
-        return str(value)
-    return value
+    return to_jsonable_python(record)  # enums by value, dates in ISO 8601, Decimals as exact strings
 
 
 def _publish_routing(
@@ -315,8 +303,7 @@ async def extend_examination(uow: UnitOfWork, application: Application, ground: 
 
 
 def _routed_admissibility_ground(application: Application) -> AdmissibilityGround | None:
-    codes = {g["code"] for g in (application.routing or {}).get("grounds", [])}
-    return next((g for g in AdmissibilityGround if g.value in codes), None)
+    return next((g for g in AdmissibilityGround if g.value in application.routed_ground_codes), None)
 
 
 async def on_examination_limit(due: DueDeadline, uow: UnitOfWork) -> None:
@@ -345,8 +332,7 @@ async def on_border_maximum(due: DueDeadline, uow: UnitOfWork) -> None:
     if application.status is not ApplicationStatus.EXAM_BORDER:
         return  # final in time, or already out of the border procedure
     # APR Art 53(2) second subparagraph: continue in the appropriate Chapter III procedure.
-    grounds = {g["code"] for g in (application.routing or {}).get("grounds", [])}
-    procedure = RoutedProcedure.ACCELERATED if grounds else RoutedProcedure.REGULAR
+    procedure = RoutedProcedure.ACCELERATED if application.routed_ground_codes else RoutedProcedure.REGULAR
     assert application.lodged_at is not None
     spec = deadlines.examination_spec(procedure, None)
     deadline = uow.deadline(spec, application.lodged_at)
