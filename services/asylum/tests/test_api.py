@@ -6,7 +6,6 @@ covers each endpoint, its errors and its roles.
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -96,10 +95,6 @@ async def decided(app, routing: dict[str, Any] | None = None, **overrides: Any) 
     return await read(app, application["id"]), issued
 
 
-def events(rows: list[Any]) -> list[dict[str, Any]]:
-    return [json.loads(row.payload)["data"] for row in rows]
-
-
 # --- making (APR Art 26) -------------------------------------------------------------------------
 
 
@@ -115,7 +110,7 @@ async def test_make_an_application(app, probe):
     assert (application["made_to_authority"], application["made_place"]) == ("IND Ter Apel", "Ter Apel")
     assert application["right_to_remain"] is True
     assert application["right_to_remain_basis"] == "APR Art 10(1)"
-    [event] = events(await probe.outbox(application["id"], "asylum.application.made"))
+    [event] = await probe.event_data(application["id"], "asylum.application.made")
     assert (event["during_screening"], event["registration_deadline"]) == (False, "2026-07-13")
     kinds = {(d.kind, d.status) for d in await probe.deadlines(application["id"])}
     assert ("asylum.registration_limit", "open") in kinds
@@ -184,9 +179,9 @@ async def test_register(app, probe):
     # APR Art 28(1): registered Fri 07-10, + 21 days = Fri 07-31.
     assert application["lodging_deadline"] == "2026-07-31"
     assert application["registration"]["information_confirmed"] is True
-    [event] = events(await probe.outbox(application["id"], "asylum.application.registered"))
+    [event] = await probe.event_data(application["id"], "asylum.application.registered")
     assert (event["lodging_deadline"], event["stateless"]) == ("2026-07-31", False)
-    [document] = events(await probe.outbox(application["id"], "asylum.document.issued"))
+    [document] = await probe.event_data(application["id"], "asylum.document.issued")
     assert (document["document_type"], document["legal_basis"]) == ("REGISTRATION_CERT", "APR Art 29(1)")
     kinds = {(d.kind, d.status) for d in await probe.deadlines(application["id"])}
     assert {("asylum.registration_limit", "cancelled"), ("asylum.lodging_limit", "open")} <= kinds
@@ -198,9 +193,9 @@ async def test_lodge(app, probe):
     assert response.status_code == 200, response.text
     application = response.json()
     assert (application["status"], application["lodging_mode"]) == ("LODGED", "IN_PERSON")
-    [event] = events(await probe.outbox(application["id"], "asylum.application.lodged"))
+    [event] = await probe.event_data(application["id"], "asylum.application.lodged")
     assert event["lodged_at"] == "2026-07-08T08:00:00Z"
-    documents = events(await probe.outbox(application["id"], "asylum.document.issued"))
+    documents = await probe.event_data(application["id"], "asylum.document.issued")
     assert [d["document_type"] for d in documents] == ["REGISTRATION_CERT", "APPLICANT_DOCUMENT"]
     assert ("asylum.lodging_limit", "cancelled") in {
         (d.kind, d.status) for d in await probe.deadlines(application["id"])
@@ -262,7 +257,7 @@ async def test_route_to_the_regular_procedure(app, probe):
     assert routing["steps"], "every routing explains its steps"
     application = await read(app, application["id"])
     assert (application["status"], application["procedure"]) == ("EXAM_REGULAR", "REGULAR")
-    [event] = events(await probe.outbox(application["id"], "asylum.routing.decided"))
+    [event] = await probe.event_data(application["id"], "asylum.routing.decided")
     assert (event["procedure"], event["examination_deadline"]) == ("REGULAR", "2027-01-08")
     assert ("asylum.examination_limit", "open") in {
         (d.kind, d.status) for d in await probe.deadlines(application["id"])
@@ -309,7 +304,7 @@ async def test_extend_the_regular_examination_once(app, probe):
     extended = await ok(app, f"{BASE}/{application['id']}/examination-extension", {"ground": "COMPLEXITY"})
     # APR Art 35(5): six months more, counted from lodging Wed 07-08: Thu 2027-07-08.
     assert (extended["examination_deadline"], extended["examination_extended"]) == ("2027-07-08", "COMPLEXITY")
-    [event] = events(await probe.outbox(application["id"], "asylum.examination.extended"))
+    [event] = await probe.event_data(application["id"], "asylum.examination.extended")
     assert event["new_deadline"] == "2027-07-08"
     again = await post(app, f"{BASE}/{application['id']}/examination-extension", {"ground": "APPLICANT_FAULT"})
     assert_problem(again, 409, "transition-not-allowed")
@@ -341,15 +336,15 @@ async def test_a_rejection_requests_a_return_decision_and_opens_the_appeal_windo
         "2026-08-10",
         "APR Art 68(2)",
     )
-    [request] = events(await probe.outbox(application["id"], "asylum.return_decision.requested"))
+    [request] = await probe.event_data(application["id"], "asylum.return_decision.requested")
     assert (request["decision_id"], request["outcome"], request["nationalities"]) == (
         issued["id"],
         "REJECTED_UNFOUNDED",
         ["AFG"],
     )
-    [window] = events(await probe.outbox(application["id"], "asylum.appeal_window.opened"))
+    [window] = await probe.event_data(application["id"], "asylum.appeal_window.opened")
     assert (window["deadline"], window["auto_suspensive"]) == ("2026-08-10", True)
-    [remain] = events(await probe.outbox(application["id"], "asylum.right_to_remain.updated"))
+    [remain] = await probe.event_data(application["id"], "asylum.right_to_remain.updated")
     assert (remain["right_to_remain"], remain["until"]) == (True, "2026-08-10")
     kinds = {(d.kind, d.status) for d in await probe.deadlines(application["id"])}
     assert ("asylum.examination_limit", "cancelled") in kinds and ("asylum.appeal_window", "open") in kinds
@@ -359,11 +354,11 @@ async def test_a_grant_is_final_and_announces_the_protection(app, probe):
     application, issued = await decided(app, outcome="GRANTED_REFUGEE")
     assert (issued["appealable"], issued["return_decision_required"]) == (False, False)
     assert (application["status"], application["right_to_remain"]) == ("FINAL", False)
-    [granted] = events(await probe.outbox(application["id"], "asylum.protection.granted"))
+    [granted] = await probe.event_data(application["id"], "asylum.protection.granted")
     # QR Art 24(2): at least three years for refugees; QR 24(4): the permit within 90 days of notification.
     assert (granted["permit_initial_validity_years"], granted["permit_due_by"]) == (3, "2026-10-08")
     assert await probe.outbox(application["id"], "asylum.return_decision.requested") == []
-    [final] = events(await probe.outbox(application["id"], "asylum.decision.final"))
+    [final] = await probe.event_data(application["id"], "asylum.decision.final")
     assert final["outcome"] == "GRANTED_REFUGEE"
 
 
@@ -533,11 +528,11 @@ async def test_an_explicit_withdrawal_is_final_at_once(app, probe):
     )
     after = await read(app, application["id"])
     assert (after["status"], after["right_to_remain"]) == ("FINAL", False)
-    [withdrawn] = events(await probe.outbox(application["id"], "asylum.application.withdrawn"))
+    [withdrawn] = await probe.event_data(application["id"], "asylum.application.withdrawn")
     assert (withdrawn["type"], withdrawn["ground"], withdrawn["legal_basis"]) == ("EXPLICIT", None, "APR Art 40(1)")
     assert withdrawn["decision_id"] == issued["id"]
-    assert len(events(await probe.outbox(application["id"], "asylum.return_decision.requested"))) == 1
-    assert len(events(await probe.outbox(application["id"], "asylum.decision.final"))) == 1
+    assert len(await probe.event_data(application["id"], "asylum.return_decision.requested")) == 1
+    assert len(await probe.event_data(application["id"], "asylum.decision.final")) == 1
 
 
 async def test_an_implicit_withdrawal_names_its_ground_and_can_be_appealed(app, probe):
@@ -547,7 +542,7 @@ async def test_an_implicit_withdrawal_names_its_ground_and_can_be_appealed(app, 
     # APR Art 67(7)(a): the short period; APR Art 68(3)(c): no automatic suspensive effect.
     assert (issued["appeal_rule"], issued["automatic_suspensive_effect"]) == ("T13", False)
     assert issued["grounds_applied"] == ["ABSCONDED"]
-    [withdrawn] = events(await probe.outbox(application["id"], "asylum.application.withdrawn"))
+    [withdrawn] = await probe.event_data(application["id"], "asylum.application.withdrawn")
     assert (withdrawn["type"], withdrawn["legal_basis"]) == ("IMPLICIT", "APR Art 41(1)(e)")
     assert (await read(app, application["id"]))["status"] == "APPEAL_WINDOW"
 
@@ -626,7 +621,7 @@ async def test_withdrawing_refugee_status_on_cessation_can_be_appealed_with_susp
     assert (withdrawn["automatic_suspensive_effect"], withdrawn["return_decision_required"]) == (True, False)
     after = await read(app, application["id"])
     assert (after["status"], after["final_at"], after["decision"]["id"]) == ("APPEAL_WINDOW", None, withdrawn["id"])
-    [event] = events(await probe.outbox(application["id"], "asylum.protection.withdrawn"))
+    [event] = await probe.event_data(application["id"], "asylum.protection.withdrawn")
     assert (event["status"], event["ground"], event["legal_basis"]) == (
         "GRANTED_REFUGEE",
         "CESSATION",
@@ -725,7 +720,7 @@ async def test_an_appeal_on_the_last_day_is_in_time_and_suspends(app, probe, clo
     assert application["status"] == "APPEAL_PENDING"
     assert (application["right_to_remain"], application["right_to_remain_until"]) == (True, None)
     assert [a["id"] for a in application["appeals"]] == [appeal["id"]]
-    [lodged_event] = events(await probe.outbox(application["id"], "asylum.appeal.lodged"))
+    [lodged_event] = await probe.event_data(application["id"], "asylum.appeal.lodged")
     assert (lodged_event["decision_id"], lodged_event["suspensive"]) == (issued["id"], True)
     assert ("asylum.appeal_window", "cancelled") in {
         (d.kind, d.status) for d in await probe.deadlines(application["id"])
@@ -742,7 +737,7 @@ async def test_an_appeal_the_day_after_is_recorded_as_late_and_refused(app, prob
     assert application["status"] == "APPEAL_WINDOW"
     [late] = application["appeals"]
     assert (late["id"], late["in_time"], late["suspensive"]) == (problem["appeal_id"], False, False)
-    [event] = events(await probe.outbox(application["id"], "asylum.appeal.lodged"))
+    [event] = await probe.event_data(application["id"], "asylum.appeal.lodged")
     assert event["in_time"] is False
 
 
@@ -752,9 +747,9 @@ async def test_the_court_decides_the_appeal(app, probe, clock, result):
     await ok(app, f"{BASE}/{application['id']}/appeals", {"lodged_at": "2026-07-10T11:30:00+02:00"}, 201)
     clock.set(datetime(2026, 11, 2, 10, 0, tzinfo=UTC))
     after = await ok(app, f"{BASE}/{application['id']}/appeal/outcome", {"result": result})
-    [decided_event] = events(await probe.outbox(application["id"], "asylum.appeal.decided"))
+    [decided_event] = await probe.event_data(application["id"], "asylum.appeal.decided")
     assert decided_event["result"] == result
-    finals = events(await probe.outbox(application["id"], "asylum.decision.final"))
+    finals = await probe.event_data(application["id"], "asylum.decision.final")
     if result == "DISMISSED":
         assert (after["status"], after["right_to_remain"], after["decision"]["id"]) == ("FINAL", False, issued["id"])
         assert [f["decision_id"] for f in finals] == [issued["id"]]
@@ -780,7 +775,7 @@ async def test_a_court_may_let_the_applicant_remain_pending_the_appeal(app, prob
     assert_problem(await post(app, f"{path}/remain-request", {"lodged_at": "2026-07-10T11:31:00+02:00"}), 409)
     refused = await ok(app, f"{path}/remain-ruling", {"ruling": "REFUSED"})
     assert (refused["right_to_remain"], refused["right_to_remain_basis"]) == (False, None)
-    updates = events(await probe.outbox(application["id"], "asylum.right_to_remain.updated"))
+    updates = await probe.event_data(application["id"], "asylum.right_to_remain.updated")
     assert [u["right_to_remain"] for u in updates] == [True, True, False]
     assert {u["decision_id"] for u in updates} == {issued["id"]}
 
@@ -958,7 +953,7 @@ async def test_a_new_application_after_a_final_decision_is_a_subsequent_one(app,
     assert second["right_to_remain"] is True
     await ok(app, f"{BASE}/{second['id']}/registration", {})
     await ok(app, f"{BASE}/{second['id']}/lodging", {"lodged_at": "2026-07-10T12:00:00+02:00"})
-    [lodged_event] = events(await probe.outbox(second["id"], "asylum.subsequent_application.lodged"))
+    [lodged_event] = await probe.event_data(second["id"], "asylum.subsequent_application.lodged")
     assert (lodged_event["previous_case_ref"], lodged_event["ordinal"]) == (first["id"], 1)
     assert (await ok(app, f"{BASE}/{second['id']}/routing", {}))["procedure"] == "PRELIMINARY_EXAMINATION"
 

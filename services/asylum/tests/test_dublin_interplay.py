@@ -5,7 +5,6 @@ Dublin's events are handed to the asylum service's own handlers; the caseworker 
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import datetime
 from typing import Any
@@ -111,10 +110,7 @@ async def test_this_member_state_responsible_lets_the_examination_proceed(app, p
     await deliver(app, started(application))
     await deliver(app, determined(application, "NL"))
     assert (await read(app, application["id"]))["dublin_status"] == "THIS_MS_RESPONSIBLE"
-    [confirmed] = [
-        json.loads(r.payload)["data"]
-        for r in await probe.outbox(application["id"], "asylum.dublin.responsibility_confirmed")
-    ]
+    [confirmed] = await probe.event_data(application["id"], "asylum.dublin.responsibility_confirmed")
     assert (confirmed["dublin_case_id"], confirmed["basis"]) == (f"dublin-{application['id']}", "AMMR Art 16(2)")
     assert (await post(app, f"/{application['id']}/decision", merits())).status_code == 201
     await deliver(app, determined(application, "NL"))  # redelivered under a new id: confirmed once
@@ -144,9 +140,7 @@ async def test_a_transfer_closes_the_file_without_a_return_decision(app, probe):
     closed = await read(app, application["id"])
     assert (closed["status"], closed["right_to_remain"]) == ("CLOSED_TRANSFERRED", False)
     assert datetime.fromisoformat(closed["final_at"]) == transferred
-    [event] = [
-        json.loads(r.payload)["data"] for r in await probe.outbox(application["id"], "asylum.case.closed_transferred")
-    ]
+    [event] = await probe.event_data(application["id"], "asylum.case.closed_transferred")
     assert (event["responsible_ms"], event["transfer_decision_ref"]) == ("DE", "TD-1")
     # Asylum chapter §9(5): the AMMR governs the transfer; no return decision from asylum.
     assert await probe.outbox(application["id"], "asylum.return_decision.requested") == []
@@ -210,13 +204,9 @@ async def test_12_an_incoming_transfer_is_registered_and_lodged_within_21_days_o
         "2026-11-23",
         "THIS_MS_RESPONSIBLE",
     )
-    [registered] = [
-        json.loads(r.payload)["data"] for r in await probe.outbox(application["id"], "asylum.application.registered")
-    ]
+    [registered] = await probe.event_data(application["id"], "asylum.application.registered")
     assert registered["transferred_from"] == "IT"  # so the dublin service opens no new determination
-    [document] = [
-        json.loads(r.payload)["data"] for r in await probe.outbox(application["id"], "asylum.document.issued")
-    ]
+    [document] = await probe.event_data(application["id"], "asylum.document.issued")
     assert (document["document_type"], document["legal_basis"]) == (
         "TRANSFER_CERT",
         "APR Art 29(1), second subparagraph",

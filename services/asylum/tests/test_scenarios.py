@@ -8,7 +8,6 @@ test_scenario_crisis.py, which runs the service with a Council decision configur
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -79,7 +78,7 @@ class Caseworker:
         return response.json()
 
     async def events(self, event_type: str) -> list[dict[str, Any]]:
-        return [json.loads(row.payload)["data"] for row in await self.probe.outbox(self.id, event_type)]
+        return await self.probe.event_data(self.id, event_type)
 
 
 @pytest.fixture

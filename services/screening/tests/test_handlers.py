@@ -6,7 +6,6 @@ idempotency and dataset, hit decisions, the scheduler handlers' guards and optim
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
@@ -95,10 +94,6 @@ async def fire(app: Any) -> int:
 
 async def statuses(probe: Any, sid: str) -> dict[str, str]:
     return {row.kind: row.status for row in await probe.deadlines(sid)}
-
-
-async def payloads(probe: Any, sid: str, event_type: str) -> list[dict[str, Any]]:
-    return [json.loads(row.payload)["data"] for row in await probe.outbox(sid, event_type)]
 
 
 def captured(template_ref: str) -> Biometrics:
@@ -250,7 +245,7 @@ async def test_discontinuation_refers_with_a_note_to_registration_not_relocation
         "extradition request from BE",
     )
     assert case.missing_checks == ["health", "vulnerability", "identity", "security", "biometrics", "form"]
-    [referred] = await payloads(probe, sid, "screening.case.referred")
+    [referred] = await probe.event_data(sid, "screening.case.referred")
     assert (referred["basis"], referred["referral_note"], referred["relocation_member_state"]) == (
         "SR Art 18(6)",
         "extradition request from BE",
@@ -328,7 +323,7 @@ async def test_a_departed_applicant_is_still_referred_to_registration(app, probe
     sid = await opened(app)
     await change(app, sid, lambda uow, case: handlers.record_application(uow, case, NOW))
     await change(app, sid, lambda uow, case: handlers.close(uow, case, Closure.DEPARTED, "left for Turkey"))
-    [referred] = await payloads(probe, sid, "screening.case.referred")
+    [referred] = await probe.event_data(sid, "screening.case.referred")
     assert referred["target"] == "ASYLUM"
 
 
@@ -475,7 +470,7 @@ async def test_confirmed_hits_with_a_protection_mark_and_rejected_hits(app, prob
     assert facts.protected_in_ms == ["DE"]
     assert [r.member_state for r in facts.earlier_applications] == ["DE"]
     assert facts.earlier_sar_disembarkations == []  # rejected (ED 38(6))
-    [confirmed] = await payloads(probe, sid, "eurodac.hit.confirmed")
+    [confirmed] = await probe.event_data(sid, "eurodac.hit.confirmed")
     assert (confirmed["record"]["category"], confirmed["protected_in_ms"]) == ("APPLICANT", ["DE"])
     actions = {row.action: row for row in await probe.audit(sid)}
     assert actions["eurodac.hit.rejected"].legal_basis == "ED Art 38(6)"

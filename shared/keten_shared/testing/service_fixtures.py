@@ -7,6 +7,7 @@ the fixtures below (``clock``, ``probe``, ``deliver``, ``event_of``, ``wait_for`
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import datetime
@@ -86,6 +87,10 @@ class Probe:
     async def outbox(self, key: str, event_type: str | None = None) -> list[Any]:
         found = await self.rows(outbox, key=key)
         return [row for row in found if event_type is None or row.event_type == event_type]
+
+    async def event_data(self, key: str, event_type: str) -> list[dict[str, Any]]:
+        """The `data` of each event of this type the service wrote to its outbox for `key`, oldest first."""
+        return [json.loads(row.payload)["data"] for row in await self.outbox(key, event_type)]
 
     async def audit(self, entity_id: str) -> list[Any]:
         return await self.rows(audit_log, entity_id=entity_id)
