@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 # AMMR Art 85: the AMMR applies from 1 July 2026.
 AMMR_APPLIES_FROM = date(2026, 7, 1)
@@ -36,3 +37,9 @@ class DublinProcedure:
     created_at: datetime
     status: ProcedureStatus = ProcedureStatus.DETERMINING
     version: int = 1
+    # The first assessment on the facts at hand (Eurodac hits, screening): which member state the criteria
+    # point to, the next step and until when the request can be sent (AMMR 39(1), 41(1)).
+    assessed_ms: str | None = None
+    assessed_action: str | None = None
+    request_due: date | None = None
+    assessment: dict[str, Any] | None = None

@@ -1,15 +1,26 @@
-"""Dublin use cases."""
+"""Dublin use cases driven by events: a procedure per registered application, assessed on the facts at hand."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
+from pydantic_core import to_jsonable_python
+
+from keten_dublin.adapters.facts_repository import PersonFactsRepository, ScreeningFindings
 from keten_dublin.adapters.repository import ProcedureRepository
-from keten_dublin.domain.model import DublinProcedure, regime_for
+from keten_dublin.domain.determination import NextAction
+from keten_dublin.domain.facts import Case, EurodacHit, HitCategory, Person
+from keten_dublin.domain.model import DublinProcedure, ProcedureStatus, Regime, regime_for
+from keten_dublin.service_layer.evaluation import Evaluation, evaluate
 from keten_shared.events import CloudEvent
 from keten_shared.events.catalog.asylum import ApplicationRegistered
 from keten_shared.events.catalog.dublin import DublinProcedureStarted
+from keten_shared.events.catalog.screening import EurodacHitConfirmed, ScreeningCaseReferred
 from keten_shared.uow import UnitOfWork
+
+# Screening names the SR Art 15 security check "security" among the checks it could not complete.
+SECURITY_CHECK = "security"
 
 
 async def on_application_registered(data: ApplicationRegistered, _event: CloudEvent, uow: UnitOfWork) -> None:
@@ -39,6 +50,7 @@ async def on_application_registered(data: ApplicationRegistered, _event: CloudEv
         after=procedure.status.value,
         details={"regime": procedure.regime.value},
     )
+    elsewhere = await _assess(uow, procedure, data.person.date_of_birth, unaccompanied=data.unaccompanied_minor)
     uow.publish(
         DublinProcedureStarted(
             case_id=procedure.id,
@@ -47,9 +59,107 @@ async def on_application_registered(data: ApplicationRegistered, _event: CloudEv
             asylum_case_id=procedure.asylum_case_id,
             application_registered_at=data.registered_at,
             started_at=now,
+            another_member_state_possible=elsewhere,
         ),
         subject=procedure.id,
     )
 
 
-EVENT_HANDLERS = {"asylum.application.registered": on_application_registered}
+async def on_hit_confirmed(data: EurodacHitConfirmed, event: CloudEvent, uow: UnitOfWork) -> None:
+    """ED 38(4): a confirmed hit is kept for the determination; open procedures are assessed again."""
+    facts = PersonFactsRepository(uow.session)
+    record = data.record
+    await facts.add_hit(
+        data.person_id,
+        EurodacHit(
+            id=event.id,
+            category=HitCategory(record.category),
+            member_state=record.member_state,
+            recorded_on=record.date,
+            received_at=data.confirmed_at,  # starts AMMR 39(1) 2nd subpara and 41(1)
+            responsible_ms=record.ms_responsible,
+            relocation_ms=record.ms_of_relocation,
+        ),
+    )
+    for ms in data.protected_in_ms:  # ED 31(1) mark: for the asylum service (APR 38(1)(c)), not a criterion
+        hit = EurodacHit(
+            id=f"{event.id}:protected:{ms}",
+            category=HitCategory.BENEFICIARY,
+            member_state=ms,
+            recorded_on=record.date,
+            received_at=data.confirmed_at,
+        )
+        await facts.add_hit(data.person_id, hit)
+    await _reassess_open_procedures(uow, data.person_id)
+
+
+async def on_case_referred(data: ScreeningCaseReferred, _event: CloudEvent, uow: UnitOfWork) -> None:
+    """Keep what screening found that the determination needs (AMMR 16(4): re-use the SR Art 15 check)."""
+    routing = data.asylum_routing
+    security_threat = None if SECURITY_CHECK in data.missing_checks or routing is None else routing.security_flag
+    findings = ScreeningFindings(
+        screening_case_id=data.case_id,
+        security_threat=security_threat,
+        unaccompanied_minor=bool(routing and routing.unaccompanied_minor),
+        date_of_birth=data.person.date_of_birth,
+        referred_at=data.referred_at,
+    )
+    await PersonFactsRepository(uow.session).save_findings(data.person_id, findings)
+    await _reassess_open_procedures(uow, data.person_id)
+
+
+async def _assess(
+    uow: UnitOfWork, procedure: DublinProcedure, date_of_birth: date | None = None, *, unaccompanied: bool = False
+) -> bool | None:
+    """The criteria on the facts at hand; whether another member state may be responsible (APR 39(1)(a)).
+
+    None for a Dublin III application, which this service does not determine (AMMR Art 84(2)).
+    """
+    if procedure.regime is Regime.DUBLIN_III:
+        return None
+    facts = PersonFactsRepository(uow.session)
+    findings = await facts.findings_of(procedure.person_id)
+    case = Case(
+        determining_ms=procedure.member_state,
+        registered_on=uow.local_date(procedure.application_registered_at),
+        person=Person(
+            date_of_birth=date_of_birth or (findings.date_of_birth if findings else None),
+            unaccompanied=unaccompanied or bool(findings and findings.unaccompanied_minor),
+        ),
+        security_threat=findings.security_threat if findings else None,
+        eurodac_hits=tuple(await facts.hits_of(procedure.person_id)),
+    )
+    evaluation = evaluate(uow, case, today=uow.local_date(uow.now()))
+    _record(uow, procedure, evaluation)
+    return evaluation.determination.next_action in (NextAction.TAKE_CHARGE, NextAction.TAKE_BACK)
+
+
+def _record(uow: UnitOfWork, procedure: DublinProcedure, evaluation: Evaluation) -> None:
+    determination = evaluation.determination
+    before = procedure.assessed_ms
+    procedure.assessed_ms = determination.responsible_ms
+    procedure.assessed_action = determination.next_action.value
+    procedure.request_due = evaluation.request_due.legal_last_day if evaluation.request_due else None
+    procedure.assessment = to_jsonable_python(determination)
+    uow.audit(
+        "procedure.assessed",
+        entity_type="dublin_procedure",
+        entity_id=procedure.id,
+        legal_basis=determination.article,
+        before=before,
+        after=determination.responsible_ms,
+        details={"next_action": determination.next_action.value, "flags": sorted(determination.flags)},
+    )
+
+
+async def _reassess_open_procedures(uow: UnitOfWork, person_id: str) -> None:
+    for procedure in await ProcedureRepository(uow.session).list(cursor=None, limit=200, person_id=person_id):
+        if procedure.regime is Regime.AMMR and procedure.status is ProcedureStatus.DETERMINING:
+            await _assess(uow, procedure)
+
+
+EVENT_HANDLERS = {
+    "asylum.application.registered": on_application_registered,
+    "eurodac.hit.confirmed": on_hit_confirmed,
+    "screening.case.referred": on_case_referred,
+}
