@@ -104,6 +104,9 @@ async def test_an_irregular_entry_hit_makes_the_merits_wait(app, probe, event_of
     assert procedure.request_due == date(2026, 8, 3)
     assert procedure.assessment["article"] == "AMMR Art 33(1)"
     assert procedure.assessment["flags"] == []  # screening's security check was done
+    shown = await app.client.get(f"/v1/procedures/{procedure.id}", headers=app.auth("dublin-officer"))
+    assert (shown.json()["assessed_ms"], shown.json()["request_due"]) == ("GR", "2026-08-03")
+    assert shown.json()["assessment"]["reasons"][-1]["criterion"] == "IRREGULAR_ENTRY"
 
 
 async def test_an_earlier_application_elsewhere_leads_to_a_take_back(app, probe, event_of):

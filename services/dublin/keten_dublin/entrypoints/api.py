@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
@@ -33,6 +33,10 @@ class ProcedureOut(BaseModel):
     status: ProcedureStatus
     application_registered_at: datetime
     started_at: datetime
+    assessed_ms: str | None = Field(description="the member state the criteria point to on the facts at hand")
+    assessed_action: str | None = Field(description="SELF, TAKE_CHARGE, TAKE_BACK or ASSESSMENT_NEEDED")
+    request_due: date | None = Field(description="last day for the request or notification (AMMR 39(1), 41(1), 45(1))")
+    assessment: dict[str, Any] | None = Field(description="the criterion, article, flags and every reason")
     version: int
 
     @classmethod
