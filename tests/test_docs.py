@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from keten_asylum.config import AsylumSettings
+from keten_dublin.config import DublinSettings
 from keten_shared.settings import ServiceSettings
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
@@ -30,3 +31,7 @@ def test_every_asylum_setting_is_documented_in_the_readme():
     missing = [v for v in _variables(AsylumSettings, "KETEN_ASYLUM_") if f"`{v}`" not in README]
     # A nested period is documented as `..._AMOUNT` / `__UNIT` on one line.
     assert [v for v in missing if not (v.endswith("__UNIT") and f"`{v[:-6]}__AMOUNT`" in README)] == []
+
+
+def test_every_dublin_setting_is_documented_in_the_readme():
+    assert [v for v in _variables(DublinSettings, "KETEN_DUBLIN_") if f"`{v}`" not in README] == []
