@@ -90,8 +90,10 @@ async def test_an_appeal_with_leave_to_remain_suspends_the_return_decision_until
         assert (ruled.json()["right_to_remain"], ruled.json()["right_to_remain_basis"]) == (True, "APR Art 68(4)")
 
     async def on_leave_of_the_court() -> dict | None:
+        # The return case and its remedy record are two reads; wait until both show the court's leave.
         [current] = await return_cases(stack, asylum_decision_id=decision["id"])
-        return current if current["asylum_remedy"]["right_to_remain_basis"] == "APR Art 68(4)" else None
+        leave = current["asylum_remedy"]["right_to_remain_basis"] == "APR Art 68(4)"
+        return current if leave and "APR Art 68(4)" in (current["suspension"] or {}).get("legal_basis", []) else None
 
     case = await eventually(on_leave_of_the_court, within=20)
     # Enforcement stays halted, now on the court's leave; the appeal is on record, without suspensive effect.
