@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from sqlalchemy import delete, insert, select
@@ -61,7 +61,7 @@ class PersonFactsRepository:
     async def save_findings(self, person_id: str, findings: ScreeningFindings) -> None:
         """The latest screening of the person replaces an earlier one."""
         await self.session.execute(delete(screening_findings).where(screening_findings.c.person_id == person_id))
-        await self.session.execute(insert(screening_findings).values(person_id=person_id, **findings.__dict__))
+        await self.session.execute(insert(screening_findings).values(person_id=person_id, **asdict(findings)))
 
     async def findings_of(self, person_id: str) -> ScreeningFindings | None:
         row = (

@@ -13,6 +13,7 @@ from datetime import date
 from keten_dublin.domain import deadlines
 from keten_dublin.domain.explanation import Criterion, Finding, Flag, Outcome, Trail
 from keten_dublin.domain.facts import (
+    AgeAssessmentOutcome,
     Case,
     Diploma,
     Document,
@@ -50,7 +51,7 @@ def is_minor_on(case: Case, day: date, trail: Trail) -> bool:
     assessment = case.person.age_assessment
     if assessment is None:
         return case.person.unaccompanied if by_birth is None else by_birth
-    by_assessment = assessment.value != "ADULT"
+    by_assessment = assessment is not AgeAssessmentOutcome.ADULT
     if by_birth is not None and by_birth != by_assessment:
         trail.flags.add(Flag.AGE_DISPUTE)
     return by_assessment

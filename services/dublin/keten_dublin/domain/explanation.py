@@ -121,8 +121,17 @@ class Trail:
     flags: set[Flag] = field(default_factory=set)
     transfer_impossible: bool = False  # AMMR Art 16(3): a designated member state was passed over
 
-    def note(self, criterion: Criterion, outcome: Outcome, detail: str, **kwargs: object) -> None:
-        self.reasons.append(Reason(criterion, outcome, detail, **kwargs))  # type: ignore[arg-type]
+    def note(
+        self,
+        criterion: Criterion,
+        outcome: Outcome,
+        detail: str,
+        *,
+        member_state: str | None = None,
+        article: str = "",
+        evidence_ids: tuple[str, ...] = (),
+    ) -> None:
+        self.reasons.append(Reason(criterion, outcome, detail, member_state, article, evidence_ids))
 
     def found(self, finding: Finding, detail: str) -> Finding:
         self.note(
