@@ -57,6 +57,8 @@ async def test_get_one(app, probe, event_of):
         "OPEN_UNPLACED",
         "2026-07-31",
     )
+    # No Dublin effect yet: the full reception conditions since the file was opened.
+    assert (file["conditions"], file["conditions_since"], file["conditions_basis"]) == ("FULL", None, None)
     reads = [row for row in await probe.audit(file["id"]) if row.action == "reception_file.read"]
     reads = [
         row for row in reads if not (row.details or {}).get("in_list")

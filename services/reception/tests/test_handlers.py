@@ -121,4 +121,10 @@ async def test_consumer_opens_one_file_however_often_the_event_arrives(app, prob
 
 
 def test_event_handlers_are_registered():
-    assert handlers.EVENT_HANDLERS == {"asylum.application.registered": handlers.on_application_registered}
+    assert handlers.EVENT_HANDLERS == {
+        "asylum.application.registered": handlers.on_application_registered,
+        "dublin.transfer_decision.notified": handlers.on_transfer_decision_notified,
+        "dublin.appeal.decided": handlers.on_transfer_appeal_decided,
+        "dublin.responsibility.shifted": handlers.on_responsibility_shifted,
+        "dublin.transfer.completed": handlers.on_transfer_completed,
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Column, Date, Integer, MetaData, String, Table
 from sqlalchemy.orm import registry
 
-from keten_reception.domain.model import ReceptionFile, ReceptionFileStatus
+from keten_reception.domain.model import ReceptionConditions, ReceptionFile, ReceptionFileStatus
 from keten_shared.db.plumbing import NAMING_CONVENTION
 from keten_shared.db.types import UTCDateTime, str_enum
 
@@ -23,6 +23,10 @@ reception_files = Table(
     Column("application_made_at", UTCDateTime, nullable=False),
     Column("needs_assessment_due", Date, nullable=False, index=True),
     Column("opened_at", UTCDateTime, nullable=False),
+    Column("conditions", str_enum(ReceptionConditions), nullable=False),
+    Column("conditions_since", UTCDateTime, nullable=True),
+    Column("conditions_basis", String(100), nullable=True),
+    Column("conditions_effect_at", UTCDateTime, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False),
 )

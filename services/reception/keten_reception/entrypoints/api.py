@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
 from keten_reception.adapters.repository import ReceptionFileRepository
-from keten_reception.domain.model import ReceptionFile, ReceptionFileStatus
+from keten_reception.domain.model import ReceptionConditions, ReceptionFile, ReceptionFileStatus
 from keten_shared.http.auth import AUDITOR, SUPERVISOR, require_roles
 from keten_shared.http.pagination import Page
 from keten_shared.http.resources import read_one, read_page
@@ -33,6 +33,12 @@ class ReceptionFileOut(BaseModel):
     application_made_at: datetime
     needs_assessment_due: date = Field(description="RCD Art 25(1): 30 days from the making of the application")
     opened_at: datetime
+    conditions: ReceptionConditions = Field(
+        description="FULL (RCD Arts 17-20); RCD_ART21_MINIMUM from notification of a Dublin transfer decision"
+        " (AMMR Art 18(1), RCD Art 21); ENDED once transferred to the responsible member state (AMMR Art 46(1))"
+    )
+    conditions_since: datetime | None = Field(description="when the conditions took effect; null: since opening")
+    conditions_basis: str | None = Field(description="the legal basis of the current conditions")
     version: int
 
     @classmethod

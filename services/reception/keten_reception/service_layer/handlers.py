@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from keten_reception.adapters.repository import ReceptionFileRepository
-from keten_reception.domain import deadlines
-from keten_reception.domain.model import ReceptionFile
+from keten_reception.domain import deadlines, model
+from keten_reception.domain.model import ReceptionConditions, ReceptionFile
 from keten_shared.events import CloudEvent
 from keten_shared.events.catalog.asylum import ApplicationRegistered
+from keten_shared.events.catalog.dublin import (
+    AppealOutcome,
+    ResponsibilityShifted,
+    TransferAppealDecided,
+    TransferCompleted,
+    TransferDecisionNotified,
+)
 from keten_shared.events.catalog.reception import ReceptionFileOpened
+from keten_shared.logging import get_logger
 from keten_shared.uow import UnitOfWork
+
+log = get_logger(__name__)
 
 
 async def on_application_registered(data: ApplicationRegistered, _event: CloudEvent, uow: UnitOfWork) -> None:
@@ -51,4 +63,95 @@ async def on_application_registered(data: ApplicationRegistered, _event: CloudEv
     )
 
 
-EVENT_HANDLERS = {"asylum.application.registered": on_application_registered}
+# --- what a Dublin procedure means for reception (dublin chapter §3.10, §6.0) -------------------------
+
+
+Effect = tuple[ReceptionConditions, str]
+
+
+async def _change_conditions(
+    uow: UnitOfWork,
+    event: CloudEvent,
+    asylum_case_id: str,
+    dublin_case_id: str,
+    since: datetime,
+    rule: Callable[[ReceptionFile], Effect | None],
+) -> None:
+    """Apply the effect ``rule`` gives for the application's reception file, audited; an effect arriving late or
+    twice does not overwrite a newer one."""
+    file = await ReceptionFileRepository(uow.session).find_one(asylum_case_id=asylum_case_id)
+    if file is None:
+        # Not an error: no reception file for this application here (e.g. its registration was never seen).
+        log.warning("dublin event for no reception file", asylum_case_id=asylum_case_id, event_type=event.type)
+        uow.audit(
+            "reception_conditions.ignored",
+            entity_type="asylum_case",
+            entity_id=asylum_case_id,
+            details={"event_type": event.type, "event_id": event.id, "dublin_case_id": dublin_case_id},
+        )
+        return
+    effect = rule(file)
+    if effect is None:
+        return
+    conditions, basis = effect
+    change = file.change_conditions(conditions, since=since.astimezone(UTC), basis=basis)
+    if change is None:
+        log.info("reception conditions unchanged", reception_file_id=file.id, event_type=event.type)
+        return
+    uow.audit(
+        "reception_conditions.changed",
+        entity_type="reception_file",
+        entity_id=file.id,
+        legal_basis=change.basis,
+        before=change.before.value,
+        after=change.after.value,
+        details={
+            "event_type": event.type,
+            "event_id": event.id,
+            "dublin_case_id": dublin_case_id,
+            "effective_at": change.since.isoformat(),
+        },
+    )
+
+
+async def on_transfer_decision_notified(data: TransferDecisionNotified, event: CloudEvent, uow: UnitOfWork) -> None:
+    """AMMR Art 18(1), RCD Art 21: from notification of the transfer decision, the minimum standard only."""
+    await _change_conditions(
+        uow, event, data.asylum_case_id, data.case_id, data.notified_at, lambda _: model.after_transfer_decision()
+    )
+
+
+async def on_transfer_appeal_decided(data: TransferAppealDecided, event: CloudEvent, uow: UnitOfWork) -> None:
+    """AMMR Art 43: the court annulled the transfer decision; the full reception conditions return."""
+    annulled = data.outcome is AppealOutcome.ANNULLED
+    await _change_conditions(
+        uow, event, data.asylum_case_id, data.case_id, data.final_at, lambda _: model.after_appeal(annulled)
+    )
+
+
+async def on_responsibility_shifted(data: ResponsibilityShifted, event: CloudEvent, uow: UnitOfWork) -> None:
+    """AMMR Art 37(1): responsibility came to this member state; the full reception conditions return."""
+    await _change_conditions(
+        uow,
+        event,
+        data.asylum_case_id,
+        data.case_id,
+        data.effective_at,
+        lambda file: model.after_shift(data.to_ms, file.member_state),
+    )
+
+
+async def on_transfer_completed(data: TransferCompleted, event: CloudEvent, uow: UnitOfWork) -> None:
+    """AMMR Art 46(1): transferred out; the responsible member state takes over reception."""
+    await _change_conditions(
+        uow, event, data.asylum_case_id, data.case_id, data.transferred_at, lambda _: model.after_transfer()
+    )
+
+
+EVENT_HANDLERS = {
+    "asylum.application.registered": on_application_registered,
+    "dublin.transfer_decision.notified": on_transfer_decision_notified,
+    "dublin.appeal.decided": on_transfer_appeal_decided,
+    "dublin.responsibility.shifted": on_responsibility_shifted,
+    "dublin.transfer.completed": on_transfer_completed,
+}
