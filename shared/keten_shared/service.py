@@ -18,7 +18,7 @@ from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from keten_shared.clock import Clock, SystemClock
+from keten_shared.clock import Clock, OffsetClock, SystemClock
 from keten_shared.db.engine import create_engine, session_factory
 from keten_shared.deadlines import HolidayCalendar, member_state_timezone
 from keten_shared.http.auth import TokenVerifier
@@ -51,6 +51,8 @@ class ServiceSpec:
     roles: Sequence[str] = ()  # the roles its endpoints admit, for `keten token` and the docs
     # Gateways to systems outside keten (Eurodac, DubliNet, ...), built once per process.
     adapters: Callable[[ServiceSettings, Clock], Any] | None = None
+    # Loops that collect what outside systems hold for the service (e.g. the DubliNet mailbox), run supervised.
+    pollers: Mapping[str, Callable[[UnitOfWorkFactory], Awaitable[None]]] = field(default_factory=dict)
 
     @property
     def consumed_services(self) -> list[str]:
@@ -63,7 +65,7 @@ class Runtime:
     def __init__(self, spec: ServiceSpec, settings: ServiceSettings, clock: Clock | None = None) -> None:
         self.spec = spec
         self.settings = settings
-        self.clock = clock or SystemClock()
+        self.clock = clock or (OffsetClock(settings.clock_offset) if settings.clock_offset else SystemClock())
         self.topics = Topics(settings.topic_prefix)
         self.engine: AsyncEngine = create_engine(
             settings.database_url_for(spec.name), pool_size=settings.database_pool_size
@@ -141,6 +143,9 @@ class Runtime:
                 poll_interval=s.scheduler_poll_interval_ms / 1000,
             )
             self._spawn("deadline-scheduler", self.scheduler.run)
+        if s.pollers_enabled:
+            for name, poll in self.spec.pollers.items():
+                self._spawn(name, lambda poll=poll: poll(self.uow))
 
     def _spawn(self, name: str, run: Callable[[], Awaitable[None]]) -> None:
         async def supervised() -> None:

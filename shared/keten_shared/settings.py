@@ -6,6 +6,7 @@ each ``KETEN_*`` variable it sets is a field of this model.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
 
 from pydantic import Field, SecretStr, model_validator
@@ -56,7 +57,16 @@ class ServiceSettings(BaseSettings):
     consumer_backoff_initial_ms: int = Field(200, ge=1, description="first retry delay; doubles per attempt")
     consumer_backoff_max_ms: int = Field(10_000, ge=1, description="longest retry delay")
     scheduler_enabled: bool = Field(True, description="run the deadline scheduler in this process")
+    pollers_enabled: bool = Field(
+        True, description="run the loops that collect messages from outside systems (e.g. DubliNet) in this process"
+    )
     scheduler_poll_interval_ms: int = Field(1_000, ge=10, description="deadline scheduler poll interval")
+
+    clock_offset: timedelta = Field(
+        timedelta(0),
+        description="run the service this far ahead of the system clock (ISO 8601, e.g. P15D), for acceptance "
+        "and training environments that must see time limits pass; never set in production",
+    )
 
     member_state: str = Field("NL", pattern=r"^[A-Z]{2}$", description="ISO 3166 code of the member state")
     timezone: str | None = Field(None, description="IANA time zone; default: the member state's")
