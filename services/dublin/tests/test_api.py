@@ -90,6 +90,6 @@ async def test_403_with_the_wrong_role(app, roles):
     assert_problem(await app.client.get(f"{BASE}/x", headers=app.auth(*roles)), 403, "forbidden")
 
 
-@pytest.mark.parametrize("params", [{"status": "TRANSFERRED"}, {"limit": 0}, {"limit": "ten"}, {"cursor": "e30="}])
+@pytest.mark.parametrize("params", [{"status": "DEPORTED"}, {"limit": 0}, {"limit": "ten"}, {"cursor": "e30="}])
 async def test_422_bad_list_parameters(app, params):
     assert_problem(await app.client.get(BASE, params=params, headers=app.auth(OFFICER)), 422)

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
 from keten_dublin.adapters.repository import ProcedureRepository
-from keten_dublin.domain.model import DublinProcedure, ProcedureStatus, Regime
+from keten_dublin.domain.model import DublinProcedure, ProcedureStatus, Regime, RequestKind, Suspension
+from keten_shared.events.catalog.dublin import AppealOutcome, ClosureReason, NotifiedTo, TransferFailure, TransferMode
 from keten_shared.http.auth import AUDITOR, SUPERVISOR, require_roles
 from keten_shared.http.pagination import Page
 from keten_shared.http.resources import read_one, read_page
@@ -37,6 +38,44 @@ class ProcedureOut(BaseModel):
     assessed_action: str | None = Field(description="SELF, TAKE_CHARGE, TAKE_BACK or ASSESSMENT_NEEDED")
     request_due: date | None = Field(description="last day for the request or notification (AMMR 39(1), 41(1), 45(1))")
     assessment: dict[str, Any] | None = Field(description="the criterion, article, flags and every reason")
+    responsible_ms: str | None = Field(description="the member state determined responsible")
+    basis: str | None = Field(description="the article responsibility rests on")
+    determination_reason: str | None = Field(
+        description="CRITERION, DEFAULT_16_2, ..., LATE_REQUEST, TRANSFER_DEADLINE"
+    )
+    determined_at: datetime | None
+    detained: bool
+    request_kind: RequestKind | None
+    counterpart_ms: str | None = Field(description="the member state asked to take charge or take back")
+    urgent: bool
+    humanitarian: bool
+    request_sent_at: datetime | None = Field(description="DubliNet delivery; the reply period runs from it")
+    reply_due: date | None = Field(
+        description="the partner's last day to reply; silence is acceptance (Art 40(8), 41(4))"
+    )
+    accepted_at: datetime | None
+    tacit: bool | None
+    refused_at: datetime | None
+    refusal_reason: str | None
+    re_examination_due: date | None = Field(description="Reg 1560/2003 Art 5(2): last day to ask for re-examination")
+    decision_due: date | None = Field(description="AMMR Art 42(1): last day for the transfer decision")
+    transfer_decided_at: datetime | None
+    notified_at: datetime | None
+    notified_to: NotifiedTo | None
+    appeal_due: date | None = Field(description="AMMR Art 43(2): last day to appeal")
+    appeal_lodged_at: datetime | None
+    suspension: Suspension | None
+    appeal_outcome: AppealOutcome | None
+    appeal_final_at: datetime | None
+    transfer_due: date | None = Field(description="AMMR Art 46: last day for the transfer; then responsibility shifts")
+    detained_transfer_due: date | None = Field(description="AMMR Art 45(3): last day while the person is detained")
+    transfer_failure: TransferFailure | None
+    informed_ms_at: datetime | None
+    transfer_scheduled_for: date | None
+    transfer_mode: TransferMode | None
+    transferred_at: datetime | None
+    closed_reason: ClosureReason | None
+    closed_at: datetime | None
     version: int
 
     @classmethod

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
-
-from pydantic_core import to_jsonable_python
 
 from keten_dublin.adapters.facts_repository import PersonFactsRepository, ScreeningFindings
 from keten_dublin.adapters.repository import ProcedureRepository
 from keten_dublin.domain.determination import NextAction
-from keten_dublin.domain.facts import Case, EurodacHit, HitCategory, Person
+from keten_dublin.domain.facts import EurodacHit, HitCategory
 from keten_dublin.domain.model import DublinProcedure, ProcedureStatus, Regime, regime_for
-from keten_dublin.service_layer.evaluation import Evaluation, evaluate
+from keten_dublin.service_layer.assessment import assess
+from keten_dublin.service_layer.requests import schedule_request_limit
 from keten_shared.events import CloudEvent
 from keten_shared.events.catalog.asylum import ApplicationRegistered
 from keten_shared.events.catalog.dublin import DublinProcedureStarted
@@ -21,6 +19,7 @@ from keten_shared.uow import UnitOfWork
 
 # Screening names the SR Art 15 security check "security" among the checks it could not complete.
 SECURITY_CHECK = "security"
+OTHER_MS = (NextAction.TAKE_CHARGE, NextAction.TAKE_BACK)
 
 
 async def on_application_registered(data: ApplicationRegistered, _event: CloudEvent, uow: UnitOfWork) -> None:
@@ -40,6 +39,8 @@ async def on_application_registered(data: ApplicationRegistered, _event: CloudEv
         application_registered_at=data.registered_at,
         started_at=now,
         created_at=now,
+        date_of_birth=data.person.date_of_birth,
+        unaccompanied=data.unaccompanied_minor,
     )
     repository.add(procedure)
     uow.audit(
@@ -50,7 +51,10 @@ async def on_application_registered(data: ApplicationRegistered, _event: CloudEv
         after=procedure.status.value,
         details={"regime": procedure.regime.value},
     )
-    elsewhere = await _assess(uow, procedure, data.person.date_of_birth, unaccompanied=data.unaccompanied_minor)
+    evaluation = await assess(uow, procedure)
+    elsewhere = None if evaluation is None else evaluation.determination.next_action in OTHER_MS
+    if evaluation is not None:
+        await schedule_request_limit(uow, procedure, evaluation)
     uow.publish(
         DublinProcedureStarted(
             case_id=procedure.id,
@@ -108,54 +112,12 @@ async def on_case_referred(data: ScreeningCaseReferred, _event: CloudEvent, uow:
     await _reassess_open_procedures(uow, data.person_id)
 
 
-async def _assess(
-    uow: UnitOfWork, procedure: DublinProcedure, date_of_birth: date | None = None, *, unaccompanied: bool = False
-) -> bool | None:
-    """The criteria on the facts at hand; whether another member state may be responsible (APR 39(1)(a)).
-
-    None for a Dublin III application, which this service does not determine (AMMR Art 84(2)).
-    """
-    if procedure.regime is Regime.DUBLIN_III:
-        return None
-    facts = PersonFactsRepository(uow.session)
-    findings = await facts.findings_of(procedure.person_id)
-    case = Case(
-        determining_ms=procedure.member_state,
-        registered_on=uow.local_date(procedure.application_registered_at),
-        person=Person(
-            date_of_birth=date_of_birth or (findings.date_of_birth if findings else None),
-            unaccompanied=unaccompanied or bool(findings and findings.unaccompanied_minor),
-        ),
-        security_threat=findings.security_threat if findings else None,
-        eurodac_hits=tuple(await facts.hits_of(procedure.person_id)),
-    )
-    evaluation = evaluate(uow, case, today=uow.local_date(uow.now()))
-    _record(uow, procedure, evaluation)
-    return evaluation.determination.next_action in (NextAction.TAKE_CHARGE, NextAction.TAKE_BACK)
-
-
-def _record(uow: UnitOfWork, procedure: DublinProcedure, evaluation: Evaluation) -> None:
-    determination = evaluation.determination
-    before = procedure.assessed_ms
-    procedure.assessed_ms = determination.responsible_ms
-    procedure.assessed_action = determination.next_action.value
-    procedure.request_due = evaluation.request_due.legal_last_day if evaluation.request_due else None
-    procedure.assessment = to_jsonable_python(determination)
-    uow.audit(
-        "procedure.assessed",
-        entity_type="dublin_procedure",
-        entity_id=procedure.id,
-        legal_basis=determination.article,
-        before=before,
-        after=determination.responsible_ms,
-        details={"next_action": determination.next_action.value, "flags": sorted(determination.flags)},
-    )
-
-
 async def _reassess_open_procedures(uow: UnitOfWork, person_id: str) -> None:
     for procedure in await ProcedureRepository(uow.session).list(cursor=None, limit=200, person_id=person_id):
         if procedure.regime is Regime.AMMR and procedure.status is ProcedureStatus.DETERMINING:
-            await _assess(uow, procedure)
+            evaluation = await assess(uow, procedure)
+            if evaluation is not None:
+                await schedule_request_limit(uow, procedure, evaluation)
 
 
 EVENT_HANDLERS = {
