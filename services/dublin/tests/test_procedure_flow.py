@@ -296,6 +296,7 @@ async def test_scenario_13_absconding_extends_the_limit_to_3_years_from_informin
     scheduled = await flow.post("transfer/schedule", {"scheduled_for": "2027-05-10", "mode": "SUPERVISED"})
     assert scheduled["status"] == "SCHEDULED"
     flow.clock.set(local("2027-05-10"))
+    await flow.post("transfer/completion", {"transferred_at": local("2026-08-13").isoformat()}, status=422)
     done = await flow.post("transfer/completion", {"transferred_at": local("2027-05-10").isoformat()})
     assert done["status"] == "TRANSFERRED"
     assert await probe.event_data(flow.id, "dublin.transfer.completed")

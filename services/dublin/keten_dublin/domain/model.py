@@ -279,6 +279,8 @@ class DublinProcedure:
     def complete_transfer(self, *, at: datetime) -> None:
         """AMMR Art 46(1): carried out; the responsible member state confirms the arrival."""
         self._require("record the transfer", S.SCHEDULED)
+        if self.notified_at is not None and at < self.notified_at:
+            raise InvalidData("the transfer cannot precede the notification of the transfer decision")
         self.transferred_at = at
         self.status = S.TRANSFERRED
 
