@@ -1,17 +1,18 @@
-"""Reading records over REST. Every read of a record by a person goes to the audit log
-(ARCHITECTURE.md, Data), whether it is read alone or as part of a list."""
+"""Reading and changing records over REST. Every read of a record by a person goes to the audit log
+(ARCHITECTURE.md, Data), whether it is read alone or as part of a list; a change is made to the version the
+caller saw (If-Match) and answers with the new one (ETag)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from fastapi import Response
+from fastapi import Request, Response
 from sqlalchemy import ColumnElement
 
 from keten_shared.db.repository import Repository
 from keten_shared.http.pagination import Page, page
-from keten_shared.http.versioning import set_etag
+from keten_shared.http.versioning import check_if_match, set_etag
 from keten_shared.uow import UnitOfWork
 
 T = TypeVar("T")
@@ -47,3 +48,17 @@ async def read_page(
         )
     await uow.commit()
     return result
+
+
+async def load_for_change(repository: Repository[T], item_id: str, request: Request) -> T:
+    """The record to change (404 if unknown; 412 if If-Match names another version)."""
+    item = await repository.get(item_id)
+    check_if_match(request, item.version)  # type: ignore[attr-defined]
+    return item
+
+
+async def committed(uow: UnitOfWork, item: T, response: Response) -> T:
+    """Commit the change to `item` and answer with its new version as ETag."""
+    await uow.commit()
+    set_etag(response, item.version)  # type: ignore[attr-defined]
+    return item

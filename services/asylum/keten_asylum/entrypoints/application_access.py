@@ -10,7 +10,7 @@ from keten_asylum.adapters.repository import ApplicationRepository
 from keten_asylum.domain.model import Application
 from keten_asylum.entrypoints.schemas import ApplicationOut
 from keten_shared.http.auth import AUDITOR, SUPERVISOR, require_roles
-from keten_shared.http.versioning import check_if_match, set_etag
+from keten_shared.http.resources import committed, load_for_change
 from keten_shared.service import unit_of_work
 from keten_shared.uow import UnitOfWork
 
@@ -30,12 +30,8 @@ def applications_router() -> APIRouter:
 
 
 async def load(uow: UnitOfWork, application_id: str, request: Request) -> Application:
-    application = await ApplicationRepository(uow.session).get(application_id)
-    check_if_match(request, application.version)
-    return application
+    return await load_for_change(ApplicationRepository(uow.session), application_id, request)
 
 
 async def saved(uow: UnitOfWork, application: Application, response: Response) -> ApplicationOut:
-    await uow.commit()
-    set_etag(response, application.version)
-    return ApplicationOut.of(application)
+    return ApplicationOut.of(await committed(uow, application, response))

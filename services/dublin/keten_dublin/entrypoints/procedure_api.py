@@ -16,7 +16,7 @@ from keten_dublin.entrypoints.api import OFFICER, ProcedureOut
 from keten_dublin.service_layer import requests, transfers
 from keten_shared.events.catalog.dublin import AppealOutcome, ClosureReason, NotifiedTo, TransferFailure, TransferMode
 from keten_shared.http.auth import SUPERVISOR, require_roles
-from keten_shared.http.versioning import check_if_match, set_etag
+from keten_shared.http.resources import committed, load_for_change
 from keten_shared.service import unit_of_work
 from keten_shared.uow import UnitOfWork
 
@@ -87,15 +87,11 @@ class ClosureIn(BaseModel):
 
 
 async def _load(uow: UnitOfWork, procedure_id: str, request: Request) -> DublinProcedure:
-    procedure = await ProcedureRepository(uow.session).get(procedure_id)
-    check_if_match(request, procedure.version)
-    return procedure
+    return await load_for_change(ProcedureRepository(uow.session), procedure_id, request)
 
 
 async def _saved(uow: UnitOfWork, procedure: DublinProcedure, response: Response) -> ProcedureOut:
-    await uow.commit()
-    set_etag(response, procedure.version)
-    return ProcedureOut.of(procedure)
+    return ProcedureOut.of(await committed(uow, procedure, response))
 
 
 def _step(path: str, summary: str):  # type: ignore[no-untyped-def]

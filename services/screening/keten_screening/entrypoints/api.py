@@ -30,8 +30,7 @@ from keten_shared.errors import NotFound
 from keten_shared.events.catalog.screening import ScreeningForm, ScreeningReason
 from keten_shared.http.auth import AUDITOR, SUPERVISOR, require_roles
 from keten_shared.http.pagination import Page
-from keten_shared.http.resources import read_one, read_page
-from keten_shared.http.versioning import check_if_match, set_etag
+from keten_shared.http.resources import committed, load_for_change, read_one, read_page
 from keten_shared.service import unit_of_work
 from keten_shared.uow import UnitOfWork
 
@@ -48,15 +47,11 @@ CONFLICT = {409: {"description": "the screening's state does not allow this step
 
 
 async def _load(uow: UnitOfWork, screening_id: str, request: Request) -> ScreeningCase:
-    case = await ScreeningRepository(uow.session).get(screening_id)
-    check_if_match(request, case.version)
-    return case
+    return await load_for_change(ScreeningRepository(uow.session), screening_id, request)
 
 
 async def _changed(uow: UnitOfWork, case: ScreeningCase, response: Response) -> schemas.ScreeningOut:
-    await uow.commit()
-    set_etag(response, case.version)
-    return schemas.ScreeningOut.of(case)
+    return schemas.ScreeningOut.of(await committed(uow, case, response))
 
 
 def _validated_person(body: schemas.NewScreening, uow: UnitOfWork) -> None:
