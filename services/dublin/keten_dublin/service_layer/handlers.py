@@ -115,8 +115,10 @@ async def on_case_referred(data: ScreeningCaseReferred, _event: CloudEvent, uow:
 async def _reassess_open_procedures(uow: UnitOfWork, person_id: str) -> None:
     for procedure in await ProcedureRepository(uow.session).list(cursor=None, limit=200, person_id=person_id):
         if procedure.regime is Regime.AMMR and procedure.status is ProcedureStatus.DETERMINING:
+            before = (procedure.assessed_action, procedure.request_due)
             evaluation = await assess(uow, procedure)
-            if evaluation is not None:
+            # The request limit follows the next step and its last day; unchanged, its scheduled row stands.
+            if evaluation is not None and (procedure.assessed_action, procedure.request_due) != before:
                 await schedule_request_limit(uow, procedure, evaluation)
 
 
