@@ -16,6 +16,13 @@ RESULTS = Path(__file__).resolve().parent / "results"
 LOGS = Path(__file__).resolve().parents[1] / ".keten" / "bench-logs"  # .keten/ is not versioned
 
 
+def _sizes(text: str) -> tuple[int, ...]:
+    sizes = tuple(int(n) for n in text.split(",") if int(n) > 0)
+    if list(sizes) != sorted(set(sizes)):
+        raise argparse.ArgumentTypeError("sizes grow: each larger than the one before")
+    return sizes
+
+
 def parse(argv: list[str]) -> tuple[BenchConfig, argparse.Namespace]:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
@@ -34,6 +41,19 @@ def parse(argv: list[str]) -> tuple[BenchConfig, argparse.Namespace]:
     )
     parser.add_argument("--no-baseline", action="store_true", help="skip the aiokafka + PostgreSQL baseline")
     parser.add_argument("--baseline-rounds", type=int, default=BenchConfig.baseline_rounds, help="its median counts")
+    parser.add_argument(
+        "--growth",
+        type=_sizes,
+        default=BenchConfig.growth_sizes,
+        metavar="N,N,…",
+        help="(6): stored cases to grow the databases to, in order (default 10000,100000,1000000; 0 skips it)",
+    )
+    parser.add_argument(
+        "--growth-probe-cases", type=int, default=BenchConfig.growth_probe_cases, help="(6): new cases at each size"
+    )
+    parser.add_argument(
+        "--growth-reads", type=int, default=BenchConfig.growth_reads, help="(6): reads by id per service at each size"
+    )
     parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON goes (default bench/results)")
     parser.add_argument(
         "--logs", type=Path, default=None, help="service and broker logs (default .keten/bench-logs/<time>)"
@@ -51,6 +71,9 @@ def parse(argv: list[str]) -> tuple[BenchConfig, argparse.Namespace]:
         poll_interval_s=args.poll_interval,
         baseline=not args.no_baseline,
         baseline_rounds=args.baseline_rounds,
+        growth_sizes=args.growth,
+        growth_probe_cases=args.growth_probe_cases,
+        growth_reads=args.growth_reads,
     )
     return config, args
 
@@ -64,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     print(table(result))
     print(f"\nwritten to {path}; service logs in {logs}")
     errors = result["figures"]["rest"]["error_total"]
+    growth = result["figures"]["growth"]["steps"] if result["figures"]["growth"] else []
+    errors += sum(step["error_total"] + len(step["failures"]) for step in growth)
     return 1 if result["failures"] or errors else 0
 
 

@@ -31,6 +31,10 @@ class BenchConfig:
     poll_interval_s: float = 0.2  # how often a front end looks again for an event's effect
     baseline: bool = True
     baseline_rounds: int = 3
+    growth_sizes: tuple[int, ...] = (10_000, 100_000, 1_000_000)  # (6): stored cases; () to skip it
+    growth_probe_cases: int = 40  # new cases through the chain at each size
+    growth_probe_concurrency: int = 8
+    growth_reads: int = 100  # reads by id per service at each size (and a tenth as many list pages)
     service_env: dict[str, str] = field(default_factory=lambda: dict(SERVICE_ENV))
 
     def as_dict(self) -> dict[str, Any]:

@@ -57,9 +57,51 @@ def table(result: dict[str, Any]) -> str:
             + ", ".join(f"{r['consume_commit_per_s']:.0f}" for r in baseline["rounds"])
             + ")",
         ]
+    if figures.get("growth"):
+        lines += _growth(figures["growth"])
     if result["failures"]:
         lines.append(f"FAILURES ({len(result['failures'])}): " + "; ".join(result["failures"][:5]))
     return "\n".join(lines)
+
+
+READS = ("read-one", "read-first-page", "read-status-page", "read-by-person")
+
+
+def _growth(growth: dict[str, Any]) -> list[str]:
+    """(6) One column per size: what the chain and the reads cost, and the scheduler's scan."""
+    steps = growth["steps"]
+
+    def row(label: str, cells: list[str]) -> str:
+        return f"    {label:<44}" + "".join(f"{cell:>18}" for cell in cells)
+
+    def p99(step: dict[str, Any], key: str) -> str:
+        found = step["rest"].get(key)
+        return _ms(found["p99"]) if found else "-"
+
+    services = list(steps[0]["database_mb"]) if steps else []
+    lines = [
+        f"(6) growth (template: the {growth['template_cases']} cases above, copied)",
+        row("stored cases", [f"{s['stored_cases']:,}" for s in steps]),
+        row("rows seeded, seconds", [f"{s['seeded_rows']:,} {s['seed_seconds']:.0f}s" for s in steps]),
+        row("databases, MB", [f"{sum(s['database_mb'].values()):,.0f}" for s in steps]),
+        "    REST p99 ms, new cases through the chain",
+    ]
+    lines += [row(f"  {service}", [p99(s, f"{service} chain") for s in steps]) for service in ("screening", "asylum")]
+    lines.append("    REST p99 ms, reads: one / first page / status page / person")
+    for service in services:
+        lines.append(row(f"  {service}", ["/".join(p99(s, f"{service} {kind}") for kind in READS) for s in steps]))
+    lines.append(row("  asylum work lists", [p99(s, "asylum read-work-list") for s in steps]))
+    lines.append("    deadline scan, mean ms (scans)")
+    for service in services:
+        cells = []
+        for s in steps:
+            scan = s["deadline_scan"][service]
+            mean = "-" if scan["mean_seconds"] is None else f"{scan['mean_seconds'] * 1000:.2f}"
+            cells.append(f"{mean} ({scan['scans']})")
+        lines.append(row(f"  {service}", cells))
+    errors = sum(s["error_total"] + len(s["failures"]) for s in steps)
+    lines.append(f"    non-2xx answers and failed cases: {errors}")
+    return lines
 
 
 def write(result: dict[str, Any], directory: Path) -> Path:

@@ -1,4 +1,4 @@
-"""One benchmark run: start the stack, drive the load, count, run the baseline, report, stop."""
+"""One benchmark run: start the stack, drive the load, count, run the baseline, grow the data, report, stop."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from . import figures, metrics
 from .baseline import run_baseline
 from .client import Clients, Recorder
 from .config import BenchConfig
+from .growth import measure_growth
 from .load import run_load
 from .machine import machine_info
 from .stack import Target, local_stack
@@ -34,6 +35,7 @@ async def measure(target: Target, config: BenchConfig) -> dict[str, Any]:
         if config.baseline and total
         else None
     )
+    growth = await measure_growth(target, config, template_cases=config.cases) if config.growth_sizes else None
     return {
         "started": started,
         "machine": await machine_info(target.admin_postgres_url),
@@ -45,6 +47,7 @@ async def measure(target: Target, config: BenchConfig) -> dict[str, Any]:
             "rest": figures.rest_latency(recorder),
             "events": figures.event_throughput(before, after, window, baseline),
             "baseline": baseline.as_dict() if baseline else None,
+            "growth": growth,
         },
         "failures": load.failures,
     }

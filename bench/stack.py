@@ -43,6 +43,7 @@ class Target:
     bootstrap_servers: str
     topic_prefix: str
     admin_postgres_url: str
+    database_urls: dict[str, str]  # each service's own database, for seeding (figure 6)
 
     def headers(self, role: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {token(role)}"}
@@ -85,6 +86,7 @@ async def local_stack(logs: Path, service_env: dict[str, str]) -> AsyncIterator[
             bootstrap_servers=broker.bootstrap_servers,
             topic_prefix=prefix,
             admin_postgres_url=ADMIN_URL,
+            database_urls={service: url for service, (_name, url) in databases.items()},
         )
     finally:
         await asyncio.gather(*(asyncio.to_thread(process.stop) for process in processes))

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FIGURES = ("chain", "propagation", "rest", "events", "baseline")
+FIGURES = ("chain", "propagation", "rest", "events", "baseline", "growth")
 
 
 def test_the_bench_drives_three_cases_and_writes_every_figure_without_errors(tmp_path: Path):
@@ -23,6 +23,12 @@ def test_the_bench_drives_three_cases_and_writes_every_figure_without_errors(tmp
         "0.05",
         "--baseline-rounds",
         "1",
+        "--growth",
+        "30,60",
+        "--growth-probe-cases",
+        "2",
+        "--growth-reads",
+        "10",
     ]
     run = subprocess.run(
         [
@@ -62,3 +68,16 @@ def test_the_bench_drives_three_cases_and_writes_every_figure_without_errors(tmp
     assert baseline["events"] == result["figures"]["events"]["total_consumed"]
     assert [r["rows_committed"] for r in baseline["rounds"]] == [baseline["events"]]
     assert "(1) whole chain" in run.stdout
+
+    growth = result["figures"]["growth"]
+    assert [step["stored_cases"] for step in growth["steps"]] == [30, 60]
+    small, large = growth["steps"]
+    assert small["seeded_rows"] > 0 and large["seeded_rows"] > small["seeded_rows"]
+    assert large["database_mb"]["asylum"] >= small["database_mb"]["asylum"]
+    for step in growth["steps"]:
+        assert step["failures"] == [] and step["error_total"] == 0
+        for service in ("screening", "asylum", "reception", "dublin", "return"):
+            assert step["rest"][f"{service} read-one"]["n"] > 0
+        assert step["rest"]["asylum chain"]["n"] > 0
+        assert step["deadline_scan"]["asylum"]["scans"] > 0
+    assert "(6) growth" in run.stdout

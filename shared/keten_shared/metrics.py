@@ -21,3 +21,9 @@ EVENT_HANDLER_RETRIES = Counter(
 )
 DEADLINES_FIRED = Counter("keten_deadlines_fired_total", "due deadlines acted on", ["service", "kind"])
 DEADLINE_ERRORS = Counter("keten_deadline_errors_total", "deadline handlers that failed", ["service", "kind"])
+DEADLINE_SCAN = Histogram(
+    "keten_deadline_scan_seconds",
+    "time the scheduler takes to find and claim the next due deadline (or to find none)",
+    ["service"],
+    buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+)

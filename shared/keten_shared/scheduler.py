@@ -9,6 +9,7 @@ handler is retried later with backoff and its error kept on the row.
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from sqlalchemy import or_, select, update
 from keten_shared.audit import acting_as
 from keten_shared.db.plumbing import deadlines
 from keten_shared.logging import get_logger
-from keten_shared.metrics import DEADLINE_ERRORS, DEADLINES_FIRED
+from keten_shared.metrics import DEADLINE_ERRORS, DEADLINE_SCAN, DEADLINES_FIRED
 from keten_shared.uow import UnitOfWork, UnitOfWorkFactory
 
 log = get_logger(__name__)
@@ -81,6 +82,7 @@ class DeadlineScheduler:
         with acting_as(f"scheduler:{self.service}"):
             async with self._uow() as uow:
                 now = uow.now()
+                scan_started = time.perf_counter()
                 row = (
                     await uow.session.execute(
                         select(deadlines)
@@ -94,6 +96,7 @@ class DeadlineScheduler:
                         .with_for_update(skip_locked=True)
                     )
                 ).first()
+                DEADLINE_SCAN.labels(self.service).observe(time.perf_counter() - scan_started)
                 if row is None:
                     return None
                 due = DueDeadline(row.id, row.case_id, row.kind, row.due_at, row.legal_basis, row.payload)

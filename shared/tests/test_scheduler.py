@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from keten_shared.clock import FixedClock
@@ -223,3 +224,25 @@ async def test_the_running_service_fires_due_deadlines(service_app, kit) -> None
         clock.advance(timedelta(hours=1))
         await kit.wait_for(lambda: acted(sut.runtime))
         assert await acted(sut.runtime) == Counter({deadline_id: 1})
+
+
+async def test_every_scan_is_timed_whether_or_not_a_deadline_was_due(settings, make_runtime) -> None:
+    clock = FixedClock(T0)
+    runtime = make_runtime(settings, clock)
+    await schedule(runtime, T0 - timedelta(hours=1))
+    before = _scan("probe")
+
+    assert await scheduler(runtime).fire_due() == 1  # one scan claims it, the next finds nothing
+
+    count, seconds = _scan("probe")
+    assert count - before[0] == 2
+    assert seconds > before[1]
+
+
+def _scan(service: str) -> tuple[float, float]:
+    """How many scans the scheduler of ``service`` timed, and their seconds in total."""
+    count, total = (
+        REGISTRY.get_sample_value(f"keten_deadline_scan_seconds_{part}", {"service": service}) or 0.0
+        for part in ("count", "sum")
+    )
+    return count, total
