@@ -1,7 +1,13 @@
 """The reception migrations create exactly the tables the ORM maps, and run down to base and up again."""
 
-from keten_shared.testing.checks import assert_migrations_match_models
+from keten_shared.testing.checks import assert_migrations_match_models, assert_pages_read_in_index_order
+from keten_shared.testing.fixtures import migrated
 
 
 async def test_migrations_match_the_orm_and_go_down_and_up(postgres_url):
     await assert_migrations_match_models("keten_reception", {"reception_files"}, postgres_url)
+
+
+async def test_reception_files_pages_are_read_in_index_order_however_many_are_stored(postgres_url):
+    url = await migrated("keten_reception", postgres_url)
+    await assert_pages_read_in_index_order("keten_reception", "reception_files", url, status="OPEN_UNPLACED")

@@ -1,18 +1,21 @@
-"""Assertions every service's test suite makes: problem details, and migrations that match the models."""
+"""Assertions every service's test suite makes: problem details, migrations that match the models, query plans."""
 
 from __future__ import annotations
 
 import asyncio
 import importlib
+from datetime import UTC, datetime
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import MetaData, inspect
+from sqlalchemy import MetaData, Select, inspect, select
+from sqlalchemy.dialects import postgresql
 
 from keten_shared.db import migrate
 from keten_shared.db.engine import create_engine
 from keten_shared.db.plumbing import plumbing_metadata
+from keten_shared.http.pagination import encode_cursor, keyset
 from keten_shared.testing.fixtures import migrated
 
 PLUMBING_TABLES = {"outbox", "inbox", "audit_log", "deadlines", "alembic_version"}
@@ -69,3 +72,29 @@ async def assert_migrations_match_models(package: str, tables: set[str], empty_d
     await asyncio.to_thread(migrate.upgrade, package, url)
     assert await _table_names(url) == tables | PLUMBING_TABLES
     assert await _differences(url, [plumbing_metadata, metadata]) == []
+
+
+async def query_plan(url: str, query: Select[Any]) -> str:
+    """PostgreSQL's plan for ``query`` as if the table were large: the plan that avoids reading or sorting the
+    whole table when an index allows it (on a test's near-empty table a full read would be cheaper)."""
+    sql = str(query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            for method in ("seqscan", "bitmapscan", "sort"):
+                await connection.exec_driver_sql(f"SET enable_{method} = off")
+            return "\n".join((await connection.exec_driver_sql(f"EXPLAIN {sql}")).scalars())
+    finally:
+        await engine.dispose()
+
+
+async def assert_pages_read_in_index_order(package: str, table_name: str, url: str, status: str) -> None:
+    """Every page of a listed table, of all records or of one status, first or later, is an index range read:
+    no sort of the stored records (keten_shared.db.listing)."""
+    table = importlib.import_module(f"{package}.adapters.orm").metadata.tables[table_name]
+    cursor = encode_cursor(datetime(2026, 7, 1, tzinfo=UTC), "00000000-0000-0000-0000-000000000000")
+    for where in ([], [table.c.status == status]):
+        for after in (None, cursor):
+            query = keyset(select(table).where(*where), table.c.created_at, table.c.id, after, 50)
+            plan = await query_plan(url, query)
+            assert "Sort" not in plan and f"Index Scan using ix_{table_name}_" in plan, plan

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import registry, relationship
@@ -36,6 +37,7 @@ from keten_asylum.domain.model import Application, ApplicationStatus, DublinStat
 from keten_asylum.domain.procedural import ExtensionGround, ProceduralLimit
 from keten_asylum.domain.recognition import RecognitionRate
 from keten_asylum.domain.representatives import Appointment, EndReason, RepresentativeRole
+from keten_shared.db.listing import listing_indexes
 from keten_shared.db.plumbing import NAMING_CONVENTION
 from keten_shared.db.types import JSONDocument, UTCDateTime, str_enum
 from keten_shared.events.catalog.asylum import (
@@ -65,6 +67,9 @@ class OutcomeType(TypeDecorator[Outcome]):
         return ProtectionOutcome(value) if value in PROTECTION_VALUES else DecisionOutcome(value)
 
 
+RETURN_DECISION_MISSING = text(
+    "return_decision_required IS true AND return_decision_id IS NULL AND annulled_at IS NULL"
+)
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 mapper_registry = registry(metadata=metadata)
 
@@ -81,7 +86,7 @@ applications = Table(
     Column("unaccompanied_minor", Boolean, nullable=False),
     Column("previous_application_ref", String(200), nullable=True),
     Column("subsequent_ordinal", Integer, nullable=False),
-    Column("status", str_enum(ApplicationStatus), nullable=False, index=True),
+    Column("status", str_enum(ApplicationStatus), nullable=False),
     Column("made_at", UTCDateTime, nullable=False),
     Column("made_to_authority", String(200), nullable=True),
     Column("made_place", String(200), nullable=True),
@@ -93,7 +98,7 @@ applications = Table(
     Column("lodging_mode", String(40), nullable=True),
     Column("procedure", str_enum(RoutedProcedure), nullable=True),
     Column("routing", JSONDocument, nullable=True),
-    Column("examination_deadline", Date, nullable=True, index=True),
+    Column("examination_deadline", Date, nullable=True),
     Column("examination_extended", String(200), nullable=True),
     Column("border_deadline", Date, nullable=True),
     Column("border_started_at", UTCDateTime, nullable=True, index=True),
@@ -109,6 +114,9 @@ applications = Table(
     Column("postponement_review_due", Date, nullable=True, index=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False),
+    *listing_indexes("applications"),
+    # The examinations work list: the active cases by their limit, however many decided ones are stored.
+    Index("ix_applications_examination_due", "status", "examination_deadline", "id"),
 )
 
 decisions = Table(
@@ -136,6 +144,14 @@ decisions = Table(
     Column("annulled_at", UTCDateTime, nullable=True),
     Column("return_decision_id", String(200), nullable=True),
     Column("return_decision_issued_at", UTCDateTime, nullable=True),
+    # The work list of negative decisions still without their return decision (APR Art 37).
+    Index(
+        "ix_decisions_return_decision_missing",
+        "decided_at",
+        "id",
+        postgresql_where=RETURN_DECISION_MISSING,
+        sqlite_where=RETURN_DECISION_MISSING,
+    ),
 )
 
 appeals = Table(

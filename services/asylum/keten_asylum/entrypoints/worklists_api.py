@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from keten_asylum.adapters.orm import applications
 from keten_asylum.domain.model import EXAMINATION, Application
@@ -16,6 +16,21 @@ from keten_asylum.entrypoints.schemas import ApplicationOut, MissingReturnDecisi
 from keten_asylum.service_layer import return_link
 
 router = APIRouter(prefix="/v1/work-lists", tags=["work lists"])
+
+
+def examinations_due(today: date, horizon: date, overdue_only: bool, limit: int) -> Select[tuple[Application]]:
+    """Applications under examination whose limit passed (``overdue_only``) or falls by ``horizon``, earliest first."""
+    return (
+        select(Application)
+        .where(
+            applications.c.status.in_([s.value for s in EXAMINATION]),
+            applications.c.examination_deadline < today
+            if overdue_only
+            else applications.c.examination_deadline <= horizon,
+        )
+        .order_by(applications.c.examination_deadline, applications.c.id)
+        .limit(limit)
+    )
 
 
 @router.get(
@@ -30,18 +45,7 @@ async def examinations(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[ApplicationOut]:
     today = uow.local_date(uow.now())
-    horizon = today if overdue_only else today + timedelta(days=within_days)
-    query = (
-        select(Application)
-        .where(
-            applications.c.status.in_([s.value for s in EXAMINATION]),
-            applications.c.examination_deadline < today
-            if overdue_only
-            else applications.c.examination_deadline <= horizon,
-        )
-        .order_by(applications.c.examination_deadline, applications.c.id)
-        .limit(limit)
-    )
+    query = examinations_due(today, today if overdue_only else today + timedelta(days=within_days), overdue_only, limit)
     found = list((await uow.session.execute(query)).scalars())
     for application in found:
         uow.audit("application.read", entity_type="application", entity_id=application.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from keten_asylum.adapters.orm import decisions
 from keten_asylum.domain.decision import Decision
@@ -50,9 +50,9 @@ async def on_return_decision_issued(data: ReturnDecisionIssued, _event: CloudEve
     )
 
 
-async def missing(uow: UnitOfWork, *, decided_before: datetime, limit: int) -> list[Decision]:
+def missing_query(*, decided_before: datetime, limit: int) -> Select[tuple[Decision]]:
     """Decisions that required a separate return decision, taken before `decided_before`, still without one."""
-    query = (
+    return (
         select(Decision)
         .where(
             decisions.c.return_decision_required.is_(True),
@@ -64,4 +64,8 @@ async def missing(uow: UnitOfWork, *, decided_before: datetime, limit: int) -> l
         .order_by(decisions.c.decided_at, decisions.c.id)
         .limit(limit)
     )
-    return list((await uow.session.execute(query)).scalars())
+
+
+async def missing(uow: UnitOfWork, *, decided_before: datetime, limit: int) -> list[Decision]:
+    """The decisions of ``missing_query``."""
+    return list((await uow.session.execute(missing_query(decided_before=decided_before, limit=limit))).scalars())

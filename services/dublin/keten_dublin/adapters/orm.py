@@ -7,6 +7,7 @@ from sqlalchemy.orm import registry
 
 from keten_dublin.adapters.dublinet import MessageKind
 from keten_dublin.domain.model import DublinProcedure, ProcedureStatus, Regime, RequestKind, Suspension
+from keten_shared.db.listing import listing_indexes
 from keten_shared.db.plumbing import NAMING_CONVENTION
 from keten_shared.db.types import JSONDocument, UTCDateTime, str_enum
 from keten_shared.events.catalog.dublin import AppealOutcome, ClosureReason, NotifiedTo, TransferFailure, TransferMode
@@ -22,7 +23,7 @@ procedures = Table(
     Column("member_state", String(2), nullable=False),
     Column("asylum_case_id", String(200), nullable=False, unique=True),
     Column("regime", str_enum(Regime), nullable=False),
-    Column("status", str_enum(ProcedureStatus), nullable=False, index=True),
+    Column("status", str_enum(ProcedureStatus), nullable=False),
     Column("application_registered_at", UTCDateTime, nullable=False),
     Column("started_at", UTCDateTime, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
@@ -76,6 +77,7 @@ procedures = Table(
             ("closed_at", UTCDateTime),
         )
     ),
+    *listing_indexes("procedures"),
 )
 
 # Every DubliNet message sent or received (Reg 1560/2003 Art 18-21): sent ones wait here until delivered, and a

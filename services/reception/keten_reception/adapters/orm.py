@@ -6,6 +6,7 @@ from sqlalchemy import Column, Date, Integer, MetaData, String, Table
 from sqlalchemy.orm import registry
 
 from keten_reception.domain.model import ReceptionConditions, ReceptionFile, ReceptionFileStatus
+from keten_shared.db.listing import listing_indexes
 from keten_shared.db.plumbing import NAMING_CONVENTION
 from keten_shared.db.types import UTCDateTime, str_enum
 
@@ -19,7 +20,7 @@ reception_files = Table(
     Column("person_id", String(200), nullable=False, index=True),
     Column("member_state", String(2), nullable=False),
     Column("asylum_case_id", String(200), nullable=False, unique=True),
-    Column("status", str_enum(ReceptionFileStatus), nullable=False, index=True),
+    Column("status", str_enum(ReceptionFileStatus), nullable=False),
     Column("application_made_at", UTCDateTime, nullable=False),
     Column("needs_assessment_due", Date, nullable=False, index=True),
     Column("opened_at", UTCDateTime, nullable=False),
@@ -29,6 +30,7 @@ reception_files = Table(
     Column("conditions_effect_at", UTCDateTime, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False),
+    *listing_indexes("reception_files"),
 )
 
 mapper_registry.map_imperatively(ReceptionFile, reception_files, version_id_col=reception_files.c.version)

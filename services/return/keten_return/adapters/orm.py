@@ -6,6 +6,7 @@ from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, MetaData, Str
 from sqlalchemy.orm import registry, relationship
 
 from keten_return.domain.model import AppealResult, AsylumRemedy, ReturnCase, ReturnCaseStatus, ReturnDecision
+from keten_shared.db.listing import listing_indexes
 from keten_shared.db.plumbing import NAMING_CONVENTION
 from keten_shared.db.types import JSONDocument, UTCDateTime, str_enum
 from keten_shared.events.catalog.return_ import ReturnTrigger, SuspensionReason, WithdrawalReason
@@ -39,7 +40,7 @@ return_cases = Table(
     Column("person_id", String(200), nullable=False, index=True),
     Column("member_state", String(2), nullable=False),
     Column("trigger", str_enum(ReturnTrigger), nullable=False),
-    Column("status", str_enum(ReturnCaseStatus), nullable=False, index=True),
+    Column("status", str_enum(ReturnCaseStatus), nullable=False),
     # One return case per triggering decision or referral, however often its event arrives.
     Column("asylum_case_id", String(200), nullable=True, index=True),
     Column(
@@ -60,6 +61,7 @@ return_cases = Table(
     Column("withdrawn_at", UTCDateTime, nullable=True),
     Column("withdrawal_reason", str_enum(WithdrawalReason), nullable=True),
     Column("withdrawal_basis", JSONDocument, nullable=True),
+    *listing_indexes("return_cases"),
 )
 
 return_decisions = Table(

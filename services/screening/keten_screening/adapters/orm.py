@@ -32,6 +32,7 @@ from keten_screening.domain.records import (
     VulnerabilityCheck,
 )
 from keten_screening.domain.scope import OutOfScope
+from keten_shared.db.listing import listing_indexes
 from keten_shared.db.plumbing import NAMING_CONVENTION
 from keten_shared.db.types import JSONDocument, PydanticJSON, UTCDateTime, str_enum
 from keten_shared.events.catalog.screening import Completion, ReferralTarget, ScreeningReason
@@ -51,7 +52,7 @@ screenings = Table(
     Column("location", String(200), nullable=False),
     Column("person", JSONDocument, nullable=False),
     Column("nationalities", JSONDocument, nullable=False, server_default="[]"),
-    Column("status", str_enum(ScreeningStatus), nullable=False, index=True),
+    Column("status", str_enum(ScreeningStatus), nullable=False),
     Column("deadline_strict", Date, nullable=False, index=True),
     Column("deadline_ptl", Date, nullable=False),
     Column("deadline_due_at", UTCDateTime, nullable=True, index=True),
@@ -86,6 +87,7 @@ screenings = Table(
     Index("ix_screenings_location", "location"),
     # Chapter §8.10: one running screening per person, also when two intakes race.
     Index("uq_screenings_running_person", "person_id", unique=True, postgresql_where=RUNNING, sqlite_where=RUNNING),
+    *listing_indexes("screenings"),
 )
 
 # ED 13-31: the person's Eurodac registration, versioned on its own (see EurodacRegistration).
