@@ -8,12 +8,22 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from keten_shared.stack import SERVICES
+
 from .config import BenchConfig
 from .report import table, write
-from .run import run_local
+from .run import run_local, run_remote
+from .stack import remote_target
 
 RESULTS = Path(__file__).resolve().parent / "results"
 LOGS = Path(__file__).resolve().parents[1] / ".keten" / "bench-logs"  # .keten/ is not versioned
+
+
+def _pair(text: str) -> tuple[str, str]:
+    service, sep, url = text.partition("=")
+    if not sep or service not in SERVICES or not url:
+        raise argparse.ArgumentTypeError(f"expected SERVICE=URL with SERVICE one of {', '.join(SERVICES)}")
+    return service, url
 
 
 def _sizes(text: str) -> tuple[int, ...]:
@@ -42,6 +52,9 @@ def parse(argv: list[str]) -> tuple[BenchConfig, argparse.Namespace]:
     parser.add_argument("--no-baseline", action="store_true", help="skip the aiokafka + PostgreSQL baseline")
     parser.add_argument("--baseline-rounds", type=int, default=BenchConfig.baseline_rounds, help="its median counts")
     parser.add_argument(
+        "--profile", action="store_true", help="sample every service with py-spy during the load (bench/profile.py)"
+    )
+    parser.add_argument(
         "--growth",
         type=_sizes,
         default=BenchConfig.growth_sizes,
@@ -58,10 +71,26 @@ def parse(argv: list[str]) -> tuple[BenchConfig, argparse.Namespace]:
     parser.add_argument(
         "--logs", type=Path, default=None, help="service and broker logs (default .keten/bench-logs/<time>)"
     )
-    parser.add_argument("--target", nargs="+", metavar="URL", help="running services to load instead (not yet built)")
+    parser.add_argument(
+        "--target",
+        nargs="+",
+        type=_pair,
+        metavar="SERVICE=URL",
+        help="load services already running there instead of starting them (all five; see bench/README.md)",
+    )
+    parser.add_argument("--bootstrap-servers", default="", help="with --target: their broker, for the baseline (5)")
+    parser.add_argument("--topic-prefix", default="bench.", help="with --target: prefix of the baseline's topics")
+    parser.add_argument(
+        "--database-url",
+        nargs="+",
+        type=_pair,
+        default=[],
+        metavar="SERVICE=URL",
+        help="with --target: each service's database, to seed for (6); it gets millions of synthetic rows",
+    )
     args = parser.parse_args(argv)
-    if args.target:
-        parser.error("--target is not built yet: the bench starts its own services (see bench/README.md)")
+    if args.target and args.profile:
+        parser.error("--profile samples the processes the bench starts; it cannot with --target")
     config = BenchConfig(
         cases=args.cases,
         concurrency=args.concurrency,
@@ -71,6 +100,7 @@ def parse(argv: list[str]) -> tuple[BenchConfig, argparse.Namespace]:
         poll_interval_s=args.poll_interval,
         baseline=not args.no_baseline,
         baseline_rounds=args.baseline_rounds,
+        profile=args.profile,
         growth_sizes=args.growth,
         growth_probe_cases=args.growth_probe_cases,
         growth_reads=args.growth_reads,
@@ -82,7 +112,17 @@ def main(argv: list[str] | None = None) -> int:
     config, args = parse(sys.argv[1:] if argv is None else argv)
     logs = args.logs or LOGS / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     logs.mkdir(parents=True, exist_ok=True)
-    result = asyncio.run(run_local(config, logs))
+    if args.target:
+        try:
+            target = remote_target(
+                dict(args.target), args.bootstrap_servers, args.topic_prefix, dict(args.database_url)
+            )
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        result = asyncio.run(run_remote(target, config, logs))
+    else:
+        result = asyncio.run(run_local(config, logs))
     path = write(result, args.results)
     print(table(result))
     print(f"\nwritten to {path}; service logs in {logs}")

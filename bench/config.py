@@ -31,6 +31,7 @@ class BenchConfig:
     poll_interval_s: float = 0.2  # how often a front end looks again for an event's effect
     baseline: bool = True
     baseline_rounds: int = 3
+    profile: bool = False  # py-spy on every service during the load (bench/profile.py)
     growth_sizes: tuple[int, ...] = (10_000, 100_000, 1_000_000)  # (6): stored cases; () to skip it
     growth_probe_cases: int = 40  # new cases through the chain at each size
     growth_probe_concurrency: int = 8

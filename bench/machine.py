@@ -42,12 +42,19 @@ def _git(*args: str) -> str | None:
         return None
 
 
-async def machine_info(admin_postgres_url: str) -> dict[str, Any]:
-    connection = await asyncpg.connect(admin_postgres_url)
+async def _postgres_version(admin_postgres_url: str) -> str | None:
     try:
-        postgres = await connection.fetchval("SHOW server_version")
+        connection = await asyncpg.connect(admin_postgres_url, timeout=10)
+    except (OSError, asyncpg.PostgresError):  # a --target deployment's server may not be reachable from here
+        return None
+    try:
+        return await connection.fetchval("SHOW server_version")
     finally:
         await connection.close()
+
+
+async def machine_info(admin_postgres_url: str) -> dict[str, Any]:
+    postgres = await _postgres_version(admin_postgres_url)
     return {
         "cores": os.cpu_count(),
         "cpu": _cpu_model(),

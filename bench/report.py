@@ -57,11 +57,24 @@ def table(result: dict[str, Any]) -> str:
             + ", ".join(f"{r['consume_commit_per_s']:.0f}" for r in baseline["rounds"])
             + ")",
         ]
+    if figures.get("profile"):
+        lines += _profile(figures["profile"])
     if figures.get("growth"):
         lines += _growth(figures["growth"])
     if result["failures"]:
         lines.append(f"FAILURES ({len(result['failures'])}): " + "; ".join(result["failures"][:5]))
     return "\n".join(lines)
+
+
+def _profile(profile: dict[str, Any]) -> list[str]:
+    """Where each service's CPU went during the load, by package and by function (innermost frame)."""
+    lines = ["(profile) py-spy during the load: Python CPU per service, and where it went"]
+    for service, p in profile.items():
+        busy = "-" if p["python_cpu_share"] is None else f"{p['python_cpu_share']:.0%}"
+        lines.append(f"    {service:<10} {busy:>4} of one core, {p['samples']} samples")
+        lines.append("        " + ", ".join(f"{name} {share:.0%}" for name, share in p["packages"][:6]))
+        lines += [f"        {share:>4.0%}  {name}" for name, share in p["functions"][:4]]
+    return lines
 
 
 READS = ("read-one", "read-first-page", "read-status-page", "read-by-person")

@@ -44,9 +44,32 @@ class Target:
     topic_prefix: str
     admin_postgres_url: str
     database_urls: dict[str, str]  # each service's own database, for seeding (figure 6)
+    pids: dict[str, int]  # each service's process, for profiling
+    description: str = "local stack (bench starts it)"
 
     def headers(self, role: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {token(role)}"}
+
+
+def remote_target(
+    urls: dict[str, str], bootstrap_servers: str, topic_prefix: str, database_urls: dict[str, str]
+) -> Target:
+    """Services someone else started (a deployment, ``docker compose up``); the bench only loads them.
+
+    Tokens are minted with this environment's KETEN_JWT_* settings, which must be the services' own.
+    """
+    missing = set(SERVICES) - set(urls)
+    if missing:
+        raise ValueError(f"--target needs every service's URL; missing: {', '.join(sorted(missing))}")
+    return Target(
+        urls={service: urls[service].rstrip("/") for service in SERVICES},
+        bootstrap_servers=bootstrap_servers,
+        topic_prefix=topic_prefix,
+        admin_postgres_url=ADMIN_URL,
+        database_urls=database_urls,
+        pids={},
+        description="running services: " + ", ".join(f"{s}={urls[s]}" for s in SERVICES),
+    )
 
 
 @asynccontextmanager
@@ -87,6 +110,7 @@ async def local_stack(logs: Path, service_env: dict[str, str]) -> AsyncIterator[
             topic_prefix=prefix,
             admin_postgres_url=ADMIN_URL,
             database_urls={service: url for service, (_name, url) in databases.items()},
+            pids={p.name: p.process.pid for p in processes if p.process},
         )
     finally:
         await asyncio.gather(*(asyncio.to_thread(process.stop) for process in processes))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
 from pathlib import Path
+
+from bench.config import SERVICE_ENV
+from bench.stack import local_stack
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = ("chain", "propagation", "rest", "events", "baseline", "growth")
@@ -81,3 +85,40 @@ def test_the_bench_drives_three_cases_and_writes_every_figure_without_errors(tmp
         assert step["rest"]["asylum chain"]["n"] > 0
         assert step["deadline_scan"]["asylum"]["scans"] > 0
     assert "(6) growth" in run.stdout
+
+
+async def test_the_bench_loads_services_it_did_not_start(tmp_path: Path):
+    """``--target``: the same command against a deployment, here one the test starts as the bench would."""
+    async with local_stack(tmp_path, SERVICE_ENV) as target:
+        urls = [f"{service}={url}" for service, url in target.urls.items()]
+        databases = [f"{service}={url}" for service, url in target.database_urls.items()]
+        size = ["--cases", "2", "--concurrency", "2", "--poll-interval", "0.05", "--baseline-rounds", "1"]
+        growth = ["--growth", "20", "--growth-probe-cases", "1", "--growth-reads", "5"]
+        remote = ["--target", *urls, "--bootstrap-servers", target.bootstrap_servers, "--database-url", *databases]
+        run = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "bench", *size, *growth, *remote, "--results", str(tmp_path / "results")],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert run.returncode == 0, run.stdout + run.stderr
+    [written] = (tmp_path / "results").glob("*.json")
+    result = json.loads(written.read_text())
+    assert result["target"].startswith("running services: screening=http://127.0.0.1:")
+    assert result["figures"]["chain"]["completed"] == 2
+    assert result["figures"]["baseline"]["events"] == result["figures"]["events"]["total_consumed"] > 0
+    assert [step["stored_cases"] for step in result["figures"]["growth"]["steps"]] == [20]
+
+
+def test_a_target_needs_every_service():
+    run = subprocess.run(
+        [sys.executable, "-m", "bench", "--target", "asylum=http://127.0.0.1:1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 2
+    assert "missing: dublin, reception, return, screening" in run.stderr
