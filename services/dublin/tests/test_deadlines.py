@@ -25,6 +25,7 @@ from keten_shared.deadlines import (
     Unit,
     WindowBoundary,
     compute,
+    start_instant,
 )
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -104,7 +105,7 @@ def assert_in_time_until(d: Deadline, last_day: date) -> None:
 
 def accepted_on(day: date) -> datetime:
     """The start instant of the periods running from an acceptance or confirmation on `day`."""
-    return dl.start_instant(day, WEEKENDS)
+    return start_instant(day, WEEKENDS)
 
 
 # --- the declarations ------------------------------------------------------------------------------
@@ -307,7 +308,7 @@ def test_tacit_acceptance_needs_a_day_based_period():
 
 @pytest.mark.parametrize("tz", [None, "Europe/Athens", "Europe/Lisbon"])
 def test_start_instant_keeps_the_day_in_the_zone_of_the_next_computation(tz):
-    start = dl.start_instant(date(2026, 8, 3), WEEKENDS, tz=tz)
+    start = start_instant(date(2026, 8, 3), WEEKENDS, tz=tz)
     assert start.tzinfo is not None
     assert start.date() == date(2026, 8, 3)
     assert dl.transfer_decision_due(start, WEEKENDS, tz=tz).legal_last_day == date(2026, 8, 17)

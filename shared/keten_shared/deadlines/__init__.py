@@ -22,6 +22,7 @@ from .counting import (
     roll_forward,
 )
 from .errors import CalendarYearMissing, DeadlineError, NaiveDatetimeError, UnsupportedPeriodError
+from .inputs import start_instant
 from .model import Deadline, EligibilityWindow, Purpose, Rule, TraceStep, Unit, WindowKind
 from .spec import DeadlineSpec
 from .window import window
@@ -57,5 +58,6 @@ __all__ = [
     "member_state_timezone",
     "nth_working_day_after",
     "roll_forward",
+    "start_instant",
     "window",
 ]

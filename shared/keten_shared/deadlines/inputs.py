@@ -1,11 +1,11 @@
-"""Checks on caller input, shared by compute() and window()."""
+"""Checks on caller input, shared by compute() and window(), and the instant that starts a period from a day."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from .calendar import member_state_timezone
+from .calendar import HolidayCalendar, member_state_timezone
 from .errors import DeadlineError, NaiveDatetimeError
 
 
@@ -34,3 +34,13 @@ def zone_for(tz: ZoneInfo | str | None, ms: str) -> ZoneInfo:
     if isinstance(tz, str):
         return ZoneInfo(tz)
     raise DeadlineError(f"tz must be an IANA zone name or a ZoneInfo, got {tz!r}")
+
+
+def start_instant(day: date, calendar: HolidayCalendar, *, tz: ZoneInfo | str | None = None) -> datetime:
+    """An instant on `day` (in `tz`, default the member state's zone) to start a period counted from that day.
+
+    For periods whose start event is a day rather than an instant (a tacit acceptance, the last day of a right
+    to remain). Like extend(), the last instant of the day: the event day is never counted, so only the date
+    matters, and it stays the same day in the zone of the computation.
+    """
+    return datetime.combine(day, time.max, tzinfo=zone_for(tz, calendar.ms))

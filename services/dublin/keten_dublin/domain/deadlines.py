@@ -18,7 +18,7 @@ periods running from it count from that day (time.md §3.1).
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, time
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from keten_shared.deadlines import (
@@ -35,7 +35,7 @@ from keten_shared.deadlines import (
     WindowKind,
     window,
 )
-from keten_shared.deadlines.inputs import require_aware, zone_for
+from keten_shared.deadlines.inputs import require_aware
 
 _TRANSFER_START = "acceptance or confirmation, or the final decision on an appeal with suspensive effect"
 
@@ -394,15 +394,6 @@ def tacit_acceptance_day(reply_deadline: Deadline) -> date:
     if reply_deadline.legal_last_day is None:
         raise ValueError("a reply period is counted in days, weeks or months, not hours")
     return reply_deadline.legal_last_day
-
-
-def start_instant(day: date, calendar: HolidayCalendar, *, tz: ZoneInfo | str | None = None) -> datetime:
-    """An instant on `day` (in `tz`, default the calendar's zone) to start a period counted from that day.
-
-    For periods from a tacit acceptance or confirmation (T10, T14, T09, T23, T23b). Like the library's
-    extend(), the last instant of the day: the event day is never counted, so only the date matters.
-    """
-    return datetime.combine(day, time.max, tzinfo=zone_for(tz, calendar.ms))
 
 
 # --- transfer decision and transfer -----------------------------------------------------------------

@@ -15,7 +15,7 @@ from keten_dublin.config import DublinSettings, dublin_settings
 from keten_dublin.domain import deadlines
 from keten_dublin.domain.determination import Determination, NextAction, apply_request_limit, determine
 from keten_dublin.domain.facts import Case
-from keten_shared.deadlines import Deadline, DeadlineError, HolidayCalendar
+from keten_shared.deadlines import Deadline, DeadlineError, HolidayCalendar, start_instant
 from keten_shared.errors import InvalidData
 from keten_shared.uow import UnitOfWork
 
@@ -54,7 +54,7 @@ def _request_due(
 ) -> Deadline | None:
     calendar = uow.calendar if case.determining_ms == uow.calendar.ms else calendar_of(case.determining_ms)
     tz = uow.zone if calendar is uow.calendar else None
-    registered_at = deadlines.start_instant(case.registered_on, calendar, tz=tz)
+    registered_at = start_instant(case.registered_on, calendar, tz=tz)
     config = uow.settings.deadlines
     if determination.next_action is NextAction.TAKE_CHARGE:
         return deadlines.take_charge_request_due(

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from keten_dublin.domain import deadlines
 from keten_dublin.domain.model import DublinProcedure, ProcedureStatus
 from keten_dublin.service_layer.evaluation import calendar_of
-from keten_shared.deadlines import Deadline, HolidayCalendar
+from keten_shared.deadlines import Deadline, HolidayCalendar, start_instant
 from keten_shared.uow import UnitOfWork
 
 # Deadline kinds the scheduler acts on (entrypoints/app.py maps each to its handler).
@@ -58,7 +57,7 @@ def counterpart_calendar(uow: UnitOfWork, member_state: str) -> HolidayCalendar:
 
 def day_instant(uow: UnitOfWork, day: date) -> datetime:
     """An instant on `day` here, to start a period counted from a day (e.g. a tacit acceptance)."""
-    return deadlines.start_instant(day, uow.calendar, tz=uow.zone)
+    return start_instant(day, uow.calendar, tz=uow.zone)
 
 
 def last_day(deadline: Deadline) -> date:
