@@ -162,6 +162,15 @@ class UnitOfWork:
         )
         return deadline_id
 
+    async def open_deadlines(self, case_id: str, kind: str) -> list[datetime]:
+        """When the case's open deadlines of this kind fall due, earliest first."""
+        found = await self.session.execute(
+            select(deadlines.c.due_at)
+            .where(deadlines.c.case_id == case_id, deadlines.c.kind == kind, deadlines.c.status == "open")
+            .order_by(deadlines.c.due_at)
+        )
+        return list(found.scalars())
+
     async def cancel_deadlines(self, case_id: str, kinds: Iterable[str]) -> None:
         await self.session.execute(
             update(deadlines)

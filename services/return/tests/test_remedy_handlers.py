@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.exc import IntegrityError
@@ -15,6 +16,7 @@ from keten_return.adapters.orm import asylum_remedies
 from keten_return.adapters.repository import ReturnCaseRepository
 from keten_return.domain.model import ReturnCase, ReturnCaseStatus
 from keten_return.service_layer import handlers
+from keten_return.service_layer.handlers import DEADLINE_HANDLERS
 from keten_shared.errors import InvalidData
 from keten_shared.events.catalog.asylum import (
     AppealDecided,
@@ -25,13 +27,16 @@ from keten_shared.events.catalog.asylum import (
     ReturnDecisionMode,
     RightToRemainUpdated,
 )
+from keten_shared.events.catalog.return_ import SuspensionReason
 from keten_shared.events.envelope import CloudEvent
 from keten_shared.events.registry import EventData
+from keten_shared.scheduler import DeadlineScheduler
 from keten_shared.testing.service_fixtures import NOW
 
 TODAY = date(2026, 7, 10)  # NOW in the Netherlands
 NOTIFIED = datetime(2026, 7, 8, 9, 0, tzinfo=UTC)
 GNANDI = "C-181/16 Gnandi"
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def rejection(procedure: ProcedureType = ProcedureType.BORDER) -> DecisionIssued:
@@ -405,6 +410,84 @@ async def test_a_fact_racing_its_decision_is_never_lost(app, record_exists):
     for decision in decisions:
         case = await the_case(app, decision)
         assert case is not None and case.status is ReturnCaseStatus.SUSPENDED
+
+
+# --- APR Art 68(1): in effect again the day after the right to remain ends ---------------------------
+
+
+def end_of(day: date) -> datetime:
+    """24:00 in the Netherlands at the end of ``day``."""
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=AMSTERDAM)
+
+
+async def run_scheduler(app) -> None:
+    """Act on whatever is due now (other tests' cases included), as the running scheduler would."""
+    await DeadlineScheduler(service="return", uow=app.runtime.uow, handlers=DEADLINE_HANDLERS).fire_due(limit=1000)
+
+
+async def test_the_day_after_the_right_to_remain_the_return_decision_takes_effect(app, probe, clock, wait_for):
+    decision = rejection(ProcedureType.REGULAR)
+    await handle(app, decision)
+    last_day = date(2026, 7, 15)  # the appeal deadline: no appeal comes
+    await handle(app, remain(decision, until=last_day, basis="APR Art 68(2)"))
+    case = await the_case(app, decision)
+    [timer] = [d for d in await probe.deadlines(case.id) if d.kind == handlers.RIGHT_TO_REMAIN_END]
+    assert (timer.status, timer.due_at, timer.legal_basis) == ("open", end_of(last_day), "APR Art 68(1)")
+
+    clock.set(end_of(last_day) - timedelta(microseconds=1))  # the last day counts: still suspended
+    await run_scheduler(app)
+    assert (await the_case(app, decision)).status is ReturnCaseStatus.SUSPENDED
+    assert [d.status for d in await probe.deadlines(case.id)] == ["open"]
+
+    clock.set(end_of(last_day))
+
+    async def reinstated() -> bool:
+        return (await the_case(app, decision)).status is ReturnCaseStatus.RETURN_DECISION_ISSUED
+
+    await wait_for(reinstated)
+    events = await published(probe, case)
+    assert [name for name, _ in events] == [
+        "return.decision.issued",
+        "return.decision.suspended",
+        "return.decision.reinstated",
+    ]
+    assert events[2][1]["reason"] == "RIGHT_TO_REMAIN_ENDED"
+    assert events[2][1]["reinstated_at"] == end_of(last_day).astimezone(UTC).isoformat().replace("+00:00", "Z")
+    assert [d.status for d in await probe.deadlines(case.id)] == ["fired"]
+    assert (await probe.audit(case.id))[-1].actor == "scheduler:return"
+
+
+async def test_a_later_last_day_moves_the_watch(app, probe):
+    decision = rejection(ProcedureType.REGULAR)
+    await handle(app, decision)
+    await handle(app, remain(decision, until=date(2026, 7, 15), basis="APR Art 68(4)"))
+    await handle(app, remain(decision, until=date(2026, 7, 20), basis="APR Art 68(4)"))  # no new transition
+    case = await the_case(app, decision)
+    timers = sorted((d.status, d.due_at) for d in await probe.deadlines(case.id))
+    assert timers == [("cancelled", end_of(date(2026, 7, 15))), ("open", end_of(date(2026, 7, 20)))]
+
+
+async def test_a_suspensive_appeal_before_the_end_keeps_the_decision_suspended(app, probe, clock):
+    decision = rejection(ProcedureType.REGULAR)
+    await handle(app, decision)
+    await handle(app, remain(decision, until=date(2026, 7, 15), basis="APR Art 68(2)"))
+    await handle(app, appeal(decision))  # in time, suspensive: remaining now lasts until the outcome
+    case = await the_case(app, decision)
+    assert [d.status for d in await probe.deadlines(case.id)] == ["cancelled"]
+
+    clock.set(end_of(date(2026, 7, 15)))
+    await run_scheduler(app)
+    case = await the_case(app, decision)
+    assert (case.status, case.suspension_reason) == (ReturnCaseStatus.SUSPENDED, SuspensionReason.SUSPENSIVE_APPEAL)
+
+
+async def test_a_right_to_remain_until_the_outcome_is_not_watched(app, probe):
+    decision = rejection()
+    await handle(app, decision)
+    await handle(app, remain(decision, until=None, basis="APR Art 68(2)"))
+    case = await the_case(app, decision)
+    assert case.status is ReturnCaseStatus.SUSPENDED
+    assert await probe.deadlines(case.id) == []
 
 
 # --- through the broker ------------------------------------------------------------------------------

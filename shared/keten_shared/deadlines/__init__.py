@@ -22,7 +22,7 @@ from .counting import (
     roll_forward,
 )
 from .errors import CalendarYearMissing, DeadlineError, NaiveDatetimeError, UnsupportedPeriodError
-from .inputs import start_instant
+from .inputs import end_of_day, start_instant
 from .model import Deadline, EligibilityWindow, Purpose, Rule, TraceStep, Unit, WindowKind
 from .spec import DeadlineSpec
 from .window import window
@@ -54,6 +54,7 @@ __all__ = [
     "compute",
     "compute_inter_state",
     "condition_met_after_working_days",
+    "end_of_day",
     "extend",
     "member_state_timezone",
     "nth_working_day_after",

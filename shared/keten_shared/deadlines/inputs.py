@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .calendar import HolidayCalendar, member_state_timezone
@@ -44,3 +44,11 @@ def start_instant(day: date, calendar: HolidayCalendar, *, tz: ZoneInfo | str | 
     matters, and it stays the same day in the zone of the computation.
     """
     return datetime.combine(day, time.max, tzinfo=zone_for(tz, calendar.ms))
+
+
+def end_of_day(day: date, calendar: HolidayCalendar, *, tz: ZoneInfo | str | None = None) -> datetime:
+    """The instant `day` is over: 24:00 local time (00:00 of the next local day), as a Deadline's end (§3.7).
+
+    For a last day that another act or service fixed already (e.g. the last day of a right to remain).
+    """
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone_for(tz, calendar.ms))

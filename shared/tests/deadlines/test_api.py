@@ -28,9 +28,11 @@ from keten_shared.deadlines import (
     compute,
     compute_inter_state,
     condition_met_after_working_days,
+    end_of_day,
     extend,
     member_state_timezone,
     nth_working_day_after,
+    start_instant,
     window,
 )
 
@@ -271,3 +273,23 @@ class TestCalendarsAndZones:
         assert HolidayCalendar("DE", [2026]).is_working_day(date(2026, 1, 6))
         bavaria = HolidayCalendar("DE", [2026], subdiv="BY")
         assert not bavaria.is_working_day(date(2026, 1, 6)) and bavaria.version.endswith(":DE-BY")
+
+
+# --- instants for a given day -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "tz", "expected"),
+    [
+        (date(2026, 7, 15), None, datetime(2026, 7, 15, 22, 0, tzinfo=UTC)),  # 24:00 CEST
+        (date(2026, 10, 24), None, datetime(2026, 10, 24, 22, 0, tzinfo=UTC)),  # the night clocks go back
+        (date(2026, 10, 25), None, datetime(2026, 10, 25, 23, 0, tzinfo=UTC)),  # 24:00 CET
+        (date(2026, 7, 15), "Europe/Lisbon", datetime(2026, 7, 15, 23, 0, tzinfo=UTC)),
+    ],
+)
+def test_the_end_of_a_day_is_local_midnight_after_it(day, tz, expected):
+    calendar = HolidayCalendar("NL", [2026])
+    end = end_of_day(day, calendar, tz=tz)
+    assert end == expected
+    assert start_instant(day, calendar, tz=tz) < end
+    assert (end - timedelta(microseconds=1)).astimezone(ZoneInfo(tz or "Europe/Amsterdam")).date() == day

@@ -1,5 +1,6 @@
 """Return use cases: a return decision after every negative asylum decision and every referral to return,
-suspended while the person may remain pending the remedy against the asylum decision (APR Art 68)."""
+suspended while the person may remain pending the remedy against the asylum decision (APR Art 68), and in
+effect again the day after the right to remain ends."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from datetime import date
 
 from keten_return.adapters.repository import AsylumRemedyRepository, ReturnCaseRepository
 from keten_return.domain import rules
-from keten_return.domain.model import AppealResult, AsylumRemedy, Effect, ReturnCase, Transition
+from keten_return.domain.model import AppealResult, AsylumRemedy, Effect, ReturnCase, ReturnCaseStatus, Transition
+from keten_shared.deadlines import end_of_day
 from keten_shared.errors import InvalidData
 from keten_shared.events import CloudEvent
 from keten_shared.events.catalog.asylum import AppealDecided, AppealLodged, DecisionIssued, RightToRemainUpdated
@@ -23,14 +25,17 @@ from keten_shared.events.catalog.return_ import (
     WithdrawalReason,
 )
 from keten_shared.events.catalog.screening import ScreeningCaseReferred
+from keten_shared.scheduler import DueDeadline
 from keten_shared.uow import UnitOfWork
+
+RIGHT_TO_REMAIN_END = "return.right_to_remain_end"
 
 
 def _today(uow: UnitOfWork) -> date:
     return uow.local_date(uow.now())
 
 
-def _issue(uow: UnitOfWork, case: ReturnCase, legal_basis: list[str], nationalities: list[str]) -> None:
+async def _issue(uow: UnitOfWork, case: ReturnCase, legal_basis: list[str], nationalities: list[str]) -> None:
     before = case.status.value
     decision = case.issue_decision(
         legal_basis=legal_basis, country_of_return=rules.country_of_return(nationalities), now=uow.now()
@@ -62,7 +67,7 @@ def _issue(uow: UnitOfWork, case: ReturnCase, legal_basis: list[str], nationalit
         subject=case.id,
     )
     # A remedy reported before the return decision: the decision starts suspended (APR Art 68(1)).
-    _apply(uow, case, case.reassess(today=_today(uow), now=uow.now()))
+    await _settle(uow, case, case.reassess(today=_today(uow), now=uow.now()))
 
 
 async def on_asylum_decision_issued(data: DecisionIssued, _event: CloudEvent, uow: UnitOfWork) -> None:
@@ -93,7 +98,7 @@ async def on_asylum_decision_issued(data: DecisionIssued, _event: CloudEvent, uo
         asylum_decision_id=data.decision_id,
         remedy=remedy,
     )
-    _issue(uow, case, ["APR Art 37", "RD Art 6(1)"], data.nationalities)
+    await _issue(uow, case, ["APR Art 37", "RD Art 6(1)"], data.nationalities)
 
 
 async def on_screening_case_referred(data: ScreeningCaseReferred, _event: CloudEvent, uow: UnitOfWork) -> None:
@@ -111,7 +116,7 @@ async def on_screening_case_referred(data: ScreeningCaseReferred, _event: CloudE
         created_at=uow.now(),
         screening_case_id=data.case_id,
     )
-    _issue(uow, case, [basis, "RD Art 6(1)"], data.person.nationalities)
+    await _issue(uow, case, [basis, "RD Art 6(1)"], data.person.nationalities)
 
 
 # --- the remedy against the asylum decision (APR Art 67-68) ----------------------------------------
@@ -156,7 +161,7 @@ async def on_right_to_remain_updated(data: RightToRemainUpdated, event: CloudEve
         return_case_id=case.id if case else None,
     )
     if case is not None:
-        _apply(uow, case, case.reassess(today=_today(uow), now=uow.now()))
+        await _settle(uow, case, case.reassess(today=_today(uow), now=uow.now()))
 
 
 async def on_appeal_lodged(data: AppealLodged, _event: CloudEvent, uow: UnitOfWork) -> None:
@@ -177,7 +182,7 @@ async def on_appeal_lodged(data: AppealLodged, _event: CloudEvent, uow: UnitOfWo
         return_case_id=case.id if case else None,
     )
     if case is not None:
-        _apply(uow, case, case.reassess(today=_today(uow), now=uow.now()))
+        await _settle(uow, case, case.reassess(today=_today(uow), now=uow.now()))
 
 
 async def on_appeal_decided(data: AppealDecided, event: CloudEvent, uow: UnitOfWork) -> None:
@@ -203,9 +208,39 @@ async def on_appeal_decided(data: AppealDecided, event: CloudEvent, uow: UnitOfW
     if case is None:
         return  # kept on the remedy record for the return decision, should it still come
     if result is AppealResult.ANNULLED:
-        _apply(uow, case, case.withdraw(now=uow.now()))
+        await _settle(uow, case, case.withdraw(now=uow.now()))
     else:
-        _apply(uow, case, case.reassess(today=_today(uow), now=uow.now(), cause=ReinstatementReason.APPEAL_DISMISSED))
+        change = case.reassess(today=_today(uow), now=uow.now(), cause=ReinstatementReason.APPEAL_DISMISSED)
+        await _settle(uow, case, change)
+
+
+# --- the end of a right to remain (APR Art 68(1)) --------------------------------------------------
+
+
+async def on_right_to_remain_end(due: DueDeadline, uow: UnitOfWork) -> None:
+    """The last day of the right to remain is over: the return decision takes effect (APR Art 68(1)), whether
+    or not an asylum event says so; a remedy that came in the meantime keeps it suspended."""
+    case = await ReturnCaseRepository(uow.session).get(due.case_id)
+    await _settle(uow, case, case.reassess(today=_today(uow), now=uow.now()))
+
+
+async def _settle(uow: UnitOfWork, case: ReturnCase, change: Transition | None) -> None:
+    """Record what happened to the case, and keep the scheduler watching the end of its right to remain."""
+    _apply(uow, case, change)
+    until = case.remedy.right_to_remain_until if case.remedy is not None else None
+    watched = case.status is ReturnCaseStatus.SUSPENDED and case.suspension_reason is SuspensionReason.RIGHT_TO_REMAIN
+    wanted = [end_of_day(until, uow.calendar, tz=uow.zone)] if watched and until is not None else []
+    if await uow.open_deadlines(case.id, RIGHT_TO_REMAIN_END) == wanted:
+        return
+    await uow.cancel_deadlines(case.id, [RIGHT_TO_REMAIN_END])
+    for due_at in wanted:
+        await uow.schedule(
+            case_id=case.id,
+            kind=RIGHT_TO_REMAIN_END,
+            due_at=due_at,
+            legal_basis="APR Art 68(1)",
+            payload={"right_to_remain_until": str(until)},
+        )
 
 
 def _apply(uow: UnitOfWork, case: ReturnCase, change: Transition | None) -> None:
@@ -271,6 +306,8 @@ def _apply(uow: UnitOfWork, case: ReturnCase, change: Transition | None) -> None
         )
     # Effect.SUSPENSION_CHANGED: the decision stays suspended; the audit log keeps the new ground.
 
+
+DEADLINE_HANDLERS = {RIGHT_TO_REMAIN_END: on_right_to_remain_end}
 
 EVENT_HANDLERS = {
     "asylum.decision.issued": on_asylum_decision_issued,
