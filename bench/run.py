@@ -22,6 +22,7 @@ async def measure(target: Target, config: BenchConfig, profiles: Path) -> dict[s
     """The load against running services (profiled into ``profiles`` if asked), then the baseline on the same
     broker and PostgreSQL server, then the growth of the stored data."""
     started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    machine = await machine_info(target.admin_postgres_url)  # the commit the services were started from
     recorder = Recorder()
     profiler = Profiler(target.pids, profiles) if config.profile else None
     before = await metrics.consumed(target.urls)
@@ -45,7 +46,7 @@ async def measure(target: Target, config: BenchConfig, profiles: Path) -> dict[s
     growth = await measure_growth(target, config, template_cases=config.cases) if seedable else None
     return {
         "started": started,
-        "machine": await machine_info(target.admin_postgres_url),
+        "machine": machine,
         "config": config.as_dict(),
         "target": target.description,
         "figures": {
