@@ -1,11 +1,15 @@
 """Where each service spends its CPU under the load: py-spy samples every service process from outside.
 
 ``--profile`` starts ``py-spy record`` on each service for the load (figures 1–5) and keeps its
-collapsed stacks (``<logs>/profiles/<service>.txt``, the input of any flame-graph tool). Only samples
-of a thread running Python code count (py-spy leaves idle threads out), so a service's samples
-divided by the samples a fully busy thread would give is the CPU its Python threads used. Each
+collapsed stacks (``<logs>/profiles/<service>.txt``, the input of any flame-graph tool). py-spy leaves
+out threads it finds idle, so a service's samples divided by those of one thread busy all the time is
+how much of a core it kept active: running Python, or inside a system call such as a socket send
+(which on two oversubscribed cores includes waiting to be scheduled); its idle detection also lets
+some samples in epoll through, which the summary shows as such. Each
 sample's innermost frame is charged to the package that holds its code: the summary says which
-library (or which keten code) the CPU goes to, and the functions that take most of it.
+library (or which keten code) the CPU goes to, and the functions that take most of it; and, callees
+included, the share of samples spent inside each main library (e.g. SQLAlchemy with the asyncpg calls
+it makes).
 """
 
 from __future__ import annotations
@@ -22,7 +26,20 @@ from pathlib import Path
 from typing import Any
 
 RATE = 100  # samples per second
-FRAME = re.compile(r"^(?P<function>.*) \((?P<path>[^:()]+)(?::\d+)?\)$")
+COLLAPSED = re.compile(r"^(.*? \d+)$", re.MULTILINE | re.DOTALL)
+FRAME = re.compile(r"^(?P<function>.*) \((?P<path>[^:()]+)(?::\d+)?\)$", re.DOTALL)  # a name may span lines
+# The libraries whose share of the samples, callees included, says where the work goes.
+LIBRARIES = (
+    "sqlalchemy",
+    "asyncpg",
+    "fastapi",
+    "starlette",
+    "pydantic",
+    "aiokafka",
+    "opentelemetry",
+    "structlog",
+    "jwt",
+)
 STDLIB = Path(sys.base_prefix, "lib", f"python{sys.version_info.major}.{sys.version_info.minor}").as_posix()
 
 
@@ -54,16 +71,19 @@ class Profile:
     seconds: float = 0.0
     by_package: Counter[str] = field(default_factory=Counter)
     by_function: Counter[str] = field(default_factory=Counter)
+    within: Counter[str] = field(default_factory=Counter)  # samples with a library anywhere in the stack
 
     def add(self, line: str) -> None:
         stack, _, count = line.rpartition(" ")
         if not stack:
             return
-        leaf = FRAME.match(stack.rsplit(";", 1)[-1])
+        frames = [found for found in map(FRAME.match, stack.split(";")) if found]
         n = int(count)
         self.samples += n
-        if leaf:
-            package = package_of(leaf["path"])
+        for package in {package_of(frame["path"]) for frame in frames} & set(LIBRARIES):
+            self.within[package] += n
+        if frames:
+            leaf, package = frames[-1], package_of(frames[-1]["path"])
             self.by_package[package] += n
             self.by_function[f"{leaf['function']} ({package})"] += n
 
@@ -75,17 +95,20 @@ class Profile:
         return {
             "samples": self.samples,
             "seconds": round(self.seconds, 1),
-            "python_cpu_share": round(busy, 3) if busy is not None else None,
+            "active_share": round(busy, 3) if busy is not None else None,
             "packages": shares(self.by_package),
             "functions": shares(self.by_function),
+            "within_libraries": shares(self.within),
         }
 
 
 def summarise(service: str, path: Path, seconds: float) -> Profile:
+    """The collapsed stacks of one service: ``frame;frame;… count`` per line, where a frame's own text may
+    hold a line break (a decorator's source), so a line ends only with its count."""
     profile = Profile(service, seconds=seconds)
     if path.exists():
-        for line in path.read_text().splitlines():
-            profile.add(line)
+        for stack in COLLAPSED.findall(path.read_text()):
+            profile.add(stack)
     return profile
 
 

@@ -68,11 +68,12 @@ def table(result: dict[str, Any]) -> str:
 
 def _profile(profile: dict[str, Any]) -> list[str]:
     """Where each service's CPU went during the load, by package and by function (innermost frame)."""
-    lines = ["(profile) py-spy during the load: Python CPU per service, and where it went"]
+    lines = ["(profile) py-spy during the load: how much of a core each service kept active, and where"]
     for service, p in profile.items():
-        busy = "-" if p["python_cpu_share"] is None else f"{p['python_cpu_share']:.0%}"
+        busy = "-" if p["active_share"] is None else f"{p['active_share']:.0%}"
         lines.append(f"    {service:<10} {busy:>4} of one core, {p['samples']} samples")
-        lines.append("        " + ", ".join(f"{name} {share:.0%}" for name, share in p["packages"][:6]))
+        lines.append("        innermost: " + ", ".join(f"{name} {share:.0%}" for name, share in p["packages"][:6]))
+        lines.append("        within: " + ", ".join(f"{name} {share:.0%}" for name, share in p["within_libraries"][:6]))
         lines += [f"        {share:>4.0%}  {name}" for name, share in p["functions"][:4]]
     return lines
 
