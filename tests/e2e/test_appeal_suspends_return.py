@@ -1,5 +1,6 @@
 """End to end: a remedy against a border-procedure rejection suspends the return decision; its dismissal
-reinstates it. Through the REST APIs of screening, asylum and return and the broker, nothing mocked.
+reinstates it and, the rejection now final, ends reception. Through the REST APIs of screening, asylum, return
+and reception and the broker, nothing mocked.
 
 The border procedure on APR Art 42(1)(c) gives the appeal no automatic suspensive effect (APR Art 68(3)(a)(ii)),
 so the applicant may not be removed only until the period to ask a court to remain ends and, once asked, until
@@ -136,3 +137,18 @@ async def test_an_appeal_with_leave_to_remain_suspends_the_return_decision_until
     assert len(await _return_events(stack, "return.decision.issued", case["id"])) == 1
     assert len(await _return_events(stack, "return.decision.suspended", case["id"])) == 1
     assert await _return_events(stack, "return.decision.withdrawn", case["id"]) == []
+
+    # The rejection is final (APR Art 3): no longer an applicant, the person's reception ends (RCD Art 2(2)),
+    # after the return decision that the rejection brought.
+    async def ended_file() -> dict | None:
+        async with stack.client("reception") as reception:
+            found = await reception.get("/v1/reception-files", params={"asylum_case_id": application["id"]})
+        assert found.status_code == 200, found.text
+        [file] = found.json()["items"]
+        return file if file["status"] == "ENDED" else None
+
+    file = await eventually(ended_file, within=20)
+    assert (file["ended_reason"], file["conditions"]) == ("FINAL_DECISION_NEGATIVE", "ENDED")
+    assert datetime.fromisoformat(file["ended_at"]) > datetime.fromisoformat(case["decision"]["issued_at"])
+    [ended] = [e for e in await stack.events("reception.events", "reception.ended") if e["subject"] == file["id"]]
+    assert ended["data"]["legal_basis"] == "RCD Art 2(2); APR Art 3"

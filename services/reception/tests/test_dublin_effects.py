@@ -1,6 +1,7 @@
 """What a Dublin procedure does to the reception conditions (dublin chapter §3.10, §6.0; AMMR Art 18(1), RCD Art 21),
-with the events delivered through the consumer to the running service on real PostgreSQL: each transition, the same
-effect twice, effects arriving out of order, and events about an application this service has no file for."""
+and how a file ends (a transfer, a final decision: reception chapter §1, §10), with the events delivered through the
+consumer to the running service on real PostgreSQL: each transition, the same effect twice, effects arriving out of
+order, and events about an application this service has no file for."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from typing import Any
 
 import pytest
 
-from keten_reception.domain.model import ReceptionConditions, ReceptionFile
+from keten_reception.domain.model import ReceptionConditions, ReceptionFile, ReceptionFileStatus
 from keten_reception.service_layer import handlers
-from keten_shared.events.catalog.asylum import ApplicationRegistered
+from keten_shared.events import CloudEvent
+from keten_shared.events.catalog.asylum import ApplicationRegistered, DecisionFinal, DecisionOutcome
 from keten_shared.events.catalog.common import PersonDetails
 from keten_shared.events.catalog.dublin import (
     AppealOutcome,
@@ -24,6 +26,7 @@ from keten_shared.events.catalog.dublin import (
     TransferCompleted,
     TransferDecisionNotified,
 )
+from keten_shared.events.catalog.reception import ReceptionEndReason
 from keten_shared.events.registry import EventData
 from keten_shared.testing.service_fixtures import AMS
 
@@ -132,6 +135,16 @@ def conditions(file: dict[str, Any]) -> tuple[str, datetime | None, str | None]:
     return file["conditions"], datetime.fromisoformat(since) if since else None, file["conditions_basis"]
 
 
+def ended(file: dict[str, Any]) -> tuple[str, datetime | None, str | None]:
+    at = file["ended_at"]
+    return file["status"], datetime.fromisoformat(at) if at else None, file["ended_reason"]
+
+
+async def published_ends(probe, file: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = [r for r in await probe.outbox(file["id"]) if r.event_type == "reception.ended"]
+    return [CloudEvent.model_validate_json(r.payload).data for r in rows]
+
+
 async def changes(probe, file: dict[str, Any]) -> list[tuple[str | None, str | None, str | None, str, str]]:
     rows = [r for r in await probe.audit(file["id"]) if r.action == "reception_conditions.changed"]
     return [(r.before_status, r.after_status, r.legal_basis, r.details["event_type"], r.actor) for r in rows]
@@ -187,19 +200,96 @@ async def test_responsibility_shifted_here_restores_the_full_conditions(app, pro
     ]
 
 
-async def test_the_transfer_ends_the_reception_conditions_here(app, probe, send, application):
+async def test_the_transfer_ends_the_reception_file_here(app, probe, send, application):
     await send(notified(application))
-    await send(transferred(application, LATER))
+    event = await send(transferred(application, LATER))
     file = await the_file(app, application)
     assert conditions(file) == ("ENDED", LATER, "AMMR Art 46(1)")
+    assert ended(file) == ("ENDED", LATER, "TRANSFERRED_OUT")
     # Once transferred, a later effect does not reopen the conditions here.
     await send(shifted(application, LATER + timedelta(days=1)))
     file = await the_file(app, application)
     assert conditions(file) == ("ENDED", LATER, "AMMR Art 46(1)")
-    assert [c[:2] for c in await changes(probe, file)] == [
-        ("FULL", "RCD_ART21_MINIMUM"),
-        ("RCD_ART21_MINIMUM", "ENDED"),
+    assert [c[:2] for c in await changes(probe, file)] == [("FULL", "RCD_ART21_MINIMUM")]
+    [end] = [r for r in await probe.audit(file["id"]) if r.action == "reception_file.ended"]
+    assert (end.before_status, end.after_status, end.legal_basis) == ("OPEN_UNPLACED", "ENDED", "AMMR Art 46(1)")
+    assert (end.details["event_id"], end.details["conditions_before"]) == (event.id, "RCD_ART21_MINIMUM")
+    assert await published_ends(probe, file) == [
+        {
+            "case_id": file["id"],
+            "person_id": application.person_id,
+            "member_state": "NL",
+            "asylum_case_id": application.case_id,
+            "reason": "TRANSFERRED_OUT",
+            "ended_at": LATER.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+            "legal_basis": "AMMR Art 46(1)",
+        }
     ]
+
+
+# --- the end of reception on a final decision (RCD Art 2(2)) --------------------------------------
+
+
+def final(application: ApplicationRegistered, outcome: DecisionOutcome, at: datetime = LATER) -> DecisionFinal:
+    return DecisionFinal(
+        case_id=application.case_id,
+        decision_id=str(uuid.uuid4()),
+        person_id=application.person_id,
+        member_state="NL",
+        outcome=outcome,
+        final_at=at,
+        return_decision_required=outcome not in (DecisionOutcome.GRANTED_REFUGEE, DecisionOutcome.GRANTED_SUBSIDIARY),
+    )
+
+
+@pytest.mark.parametrize(
+    ("outcome", "reason"),
+    [
+        (DecisionOutcome.REJECTED_UNFOUNDED, "FINAL_DECISION_NEGATIVE"),
+        (DecisionOutcome.IMPLICITLY_WITHDRAWN, "FINAL_DECISION_NEGATIVE"),
+        (DecisionOutcome.GRANTED_REFUGEE, "FINAL_DECISION_POSITIVE"),
+        (DecisionOutcome.GRANTED_SUBSIDIARY, "FINAL_DECISION_POSITIVE"),
+    ],
+)
+async def test_a_final_decision_ends_the_file_when_it_became_final(app, probe, send, application, outcome, reason):
+    await send(final(application, outcome))
+    file = await the_file(app, application)
+    assert ended(file) == ("ENDED", LATER, reason)
+    assert conditions(file) == ("ENDED", LATER, "RCD Art 2(2); APR Art 3")
+    [data] = await published_ends(probe, file)
+    assert (data["reason"], data["legal_basis"]) == (reason, "RCD Art 2(2); APR Art 3")
+
+
+async def test_a_file_ends_once(app, probe, send, application):
+    await send(final(application, DecisionOutcome.REJECTED_UNFOUNDED))
+    await send(final(application, DecisionOutcome.REJECTED_UNFOUNDED, LATER + timedelta(days=1)))
+    file = await the_file(app, application)
+    assert ended(file) == ("ENDED", LATER, "FINAL_DECISION_NEGATIVE")
+    assert len(await published_ends(probe, file)) == 1
+    assert file["version"] == 2  # opened, then ended once
+
+
+async def test_a_file_transferred_out_stays_transferred_out(app, probe, send, application):
+    await send(transferred(application, LATER))
+    await send(final(application, DecisionOutcome.CLOSED_OTHER_MS_RESPONSIBLE, LATER + timedelta(days=1)))
+    file = await the_file(app, application)
+    assert ended(file) == ("ENDED", LATER, "TRANSFERRED_OUT")
+    assert len(await published_ends(probe, file)) == 1
+
+
+async def test_an_ended_file_keeps_its_conditions_whatever_dublin_reports_later(app, probe, send, application):
+    await send(final(application, DecisionOutcome.REJECTED_UNFOUNDED, EARLIER))
+    await send(notified(application))  # notified after the decision became final: nothing is owed any more
+    file = await the_file(app, application)
+    assert conditions(file) == ("ENDED", EARLIER, "RCD Art 2(2); APR Art 3")
+    assert await changes(probe, file) == []
+
+
+async def test_a_final_decision_for_an_application_without_a_file_is_ignored(app, probe, send):
+    data = registered()  # never delivered: no reception file
+    await send(final(data, DecisionOutcome.REJECTED_UNFOUNDED))
+    [row] = await probe.audit(data.case_id)
+    assert (row.action, row.details["event_type"]) == ("reception_conditions.ignored", "asylum.decision.final")
 
 
 # --- idempotence and order --------------------------------------------------------------------------
@@ -276,13 +366,20 @@ def a_file() -> ReceptionFile:
     )
 
 
-def test_the_latest_effect_wins_and_ended_is_final():
+def test_the_latest_effect_wins_and_an_end_is_final():
     file = a_file()
     minimum, full, ended = ReceptionConditions.RCD_ART21_MINIMUM, ReceptionConditions.FULL, ReceptionConditions.ENDED
     change = file.change_conditions(minimum, since=NOTIFIED, basis=MINIMUM_BASIS)
     assert change is not None and (change.before, change.after, change.since) == (full, minimum, NOTIFIED)
     assert file.change_conditions(minimum, since=NOTIFIED, basis=MINIMUM_BASIS) is None  # the same effect
     assert file.change_conditions(full, since=EARLIER, basis="AMMR Art 43") is None  # an older effect
-    assert file.change_conditions(ended, since=LATER, basis="AMMR Art 46(1)") is not None
+    end = file.end(ReceptionEndReason.TRANSFERRED_OUT, at=LATER, basis="AMMR Art 46(1)")
+    assert end is not None and (end.before, end.after) == (minimum, ended)
+    assert file.end(ReceptionEndReason.FINAL_DECISION_NEGATIVE, at=LATER, basis="RCD Art 2(2)") is None
     assert file.change_conditions(full, since=LATER + timedelta(days=1), basis="AMMR Art 37(1)") is None
     assert (file.conditions, file.conditions_since, file.conditions_basis) == (ended, LATER, "AMMR Art 46(1)")
+    assert (file.status, file.ended_at, file.ended_reason) == (
+        ReceptionFileStatus.ENDED,
+        LATER,
+        ReceptionEndReason.TRANSFERRED_OUT,
+    )

@@ -127,4 +127,5 @@ def test_event_handlers_are_registered():
         "dublin.appeal.decided": handlers.on_transfer_appeal_decided,
         "dublin.responsibility.shifted": handlers.on_responsibility_shifted,
         "dublin.transfer.completed": handlers.on_transfer_completed,
+        "asylum.decision.final": handlers.on_decision_final,
     }

@@ -9,6 +9,7 @@ from keten_reception.domain.model import ReceptionConditions, ReceptionFile, Rec
 from keten_shared.db.listing import listing_indexes
 from keten_shared.db.plumbing import NAMING_CONVENTION
 from keten_shared.db.types import UTCDateTime, str_enum
+from keten_shared.events.catalog.reception import ReceptionEndReason
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 mapper_registry = registry(metadata=metadata)
@@ -28,6 +29,8 @@ reception_files = Table(
     Column("conditions_since", UTCDateTime, nullable=True),
     Column("conditions_basis", String(100), nullable=True),
     Column("conditions_effect_at", UTCDateTime, nullable=True),
+    Column("ended_at", UTCDateTime, nullable=True),
+    Column("ended_reason", str_enum(ReceptionEndReason), nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False),
     *listing_indexes("reception_files"),

@@ -6,9 +6,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from keten_shared.events.catalog.asylum import DecisionOutcome, ProtectionOutcome
+from keten_shared.events.catalog.reception import ReceptionEndReason
+
 
 class ReceptionFileStatus(StrEnum):
     OPEN_UNPLACED = "OPEN_UNPLACED"  # entitled to material reception conditions, no place allocated yet
+    ENDED = "ENDED"  # no longer entitled here; `ended_reason` says why
 
 
 class ReceptionConditions(StrEnum):
@@ -16,7 +20,7 @@ class ReceptionConditions(StrEnum):
 
     FULL = "FULL"  # RCD Arts 17-20
     RCD_ART21_MINIMUM = "RCD_ART21_MINIMUM"  # AMMR Art 18(1), RCD Art 21: only the minimum standard of living
-    ENDED = "ENDED"  # transferred out: the responsible member state takes over (AMMR Art 46(1))
+    ENDED = "ENDED"  # the file ended: transferred out (AMMR Art 46(1)) or a final decision (RCD Art 2(2))
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,8 @@ class ReceptionFile:
     # The effective instant of the latest Dublin effect on record, whether it changed the conditions or found them
     # in force already: an effect no later than this one arrived out of order and changes nothing.
     conditions_effect_at: datetime | None = None
+    ended_at: datetime | None = None
+    ended_reason: ReceptionEndReason | None = None
     version: int = 1
 
     def change_conditions(self, to: ReceptionConditions, *, since: datetime, basis: str) -> ConditionsChange | None:
@@ -61,6 +67,16 @@ class ReceptionFile:
             return None
         change = ConditionsChange(before=self.conditions, after=to, since=since, basis=basis)
         self.conditions, self.conditions_since, self.conditions_basis = to, since, basis
+        return change
+
+    def end(self, reason: ReceptionEndReason, *, at: datetime, basis: str) -> ConditionsChange | None:
+        """Close the file: nothing is owed here from ``at``; None if it ended already (an end is final)."""
+        if self.status is ReceptionFileStatus.ENDED:
+            return None
+        change = ConditionsChange(before=self.conditions, after=ReceptionConditions.ENDED, since=at, basis=basis)
+        self.status, self.ended_at, self.ended_reason = ReceptionFileStatus.ENDED, at, reason
+        self.conditions, self.conditions_since, self.conditions_basis = ReceptionConditions.ENDED, at, basis
+        self.conditions_effect_at = max(at, self.conditions_effect_at or at)
         return change
 
 
@@ -86,6 +102,17 @@ def after_shift(to_ms: str, member_state: str) -> tuple[ReceptionConditions, str
     return (ReceptionConditions.FULL, FULL_AFTER_SHIFT) if to_ms == member_state else None
 
 
-def after_transfer() -> tuple[ReceptionConditions, str]:
+def after_transfer() -> tuple[ReceptionEndReason, str]:
     # AMMR Art 46(1): transferred to the responsible member state, which takes over reception.
-    return ReceptionConditions.ENDED, ENDED_AFTER_TRANSFER
+    return ReceptionEndReason.TRANSFERRED_OUT, ENDED_AFTER_TRANSFER
+
+
+POSITIVE = frozenset({DecisionOutcome.GRANTED_REFUGEE, DecisionOutcome.GRANTED_SUBSIDIARY})
+ENDED_AFTER_FINAL_DECISION = "RCD Art 2(2); APR Art 3"
+
+
+def after_final_decision(outcome: DecisionOutcome | ProtectionOutcome) -> tuple[ReceptionEndReason, str]:
+    # RCD Art 2(2): an applicant is one without a final decision; the RCD gives no grace period after it.
+    positive = outcome in POSITIVE
+    reason = ReceptionEndReason.FINAL_DECISION_POSITIVE if positive else ReceptionEndReason.FINAL_DECISION_NEGATIVE
+    return reason, ENDED_AFTER_FINAL_DECISION

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from keten_reception.adapters.repository import ReceptionFileRepository
 from keten_reception.domain.model import ReceptionConditions, ReceptionFile, ReceptionFileStatus
+from keten_shared.events.catalog.reception import ReceptionEndReason
 from keten_shared.http.auth import AUDITOR, SUPERVISOR, require_roles
 from keten_shared.http.pagination import Page
 from keten_shared.http.resources import read_one, read_page
@@ -35,10 +36,14 @@ class ReceptionFileOut(BaseModel):
     opened_at: datetime
     conditions: ReceptionConditions = Field(
         description="FULL (RCD Arts 17-20); RCD_ART21_MINIMUM from notification of a Dublin transfer decision"
-        " (AMMR Art 18(1), RCD Art 21); ENDED once transferred to the responsible member state (AMMR Art 46(1))"
+        " (AMMR Art 18(1), RCD Art 21); ENDED when the file ended"
     )
     conditions_since: datetime | None = Field(description="when the conditions took effect; null: since opening")
     conditions_basis: str | None = Field(description="the legal basis of the current conditions")
+    ended_at: datetime | None = Field(description="when the entitlement here ended: a final decision or a transfer")
+    ended_reason: ReceptionEndReason | None = Field(
+        description="TRANSFERRED_OUT (AMMR Art 46(1)); FINAL_DECISION_POSITIVE or _NEGATIVE (RCD Art 2(2))"
+    )
     version: int
 
     @classmethod
