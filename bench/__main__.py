@@ -45,6 +45,10 @@ def parse(argv: list[str]) -> tuple[BenchConfig, argparse.Namespace]:
     parser.add_argument(
         "--border-share", type=float, default=BenchConfig.border_share, help="share routed to the border"
     )
+    parser.add_argument(
+        "--dublin-share", type=float, default=BenchConfig.dublin_share, help="share with a Dublin determination"
+    )
+    parser.add_argument("--minor-share", type=float, default=BenchConfig.minor_share, help="share of minors")
     parser.add_argument("--seed", type=int, default=BenchConfig.seed, help="for the synthetic people")
     parser.add_argument(
         "--poll-interval", type=float, default=BenchConfig.poll_interval_s, help="seconds between polls"
@@ -96,6 +100,8 @@ def parse(argv: list[str]) -> tuple[BenchConfig, argparse.Namespace]:
         concurrency=args.concurrency,
         negative_share=args.negative_share,
         border_share=args.border_share,
+        dublin_share=args.dublin_share,
+        minor_share=args.minor_share,
         seed=args.seed,
         poll_interval_s=args.poll_interval,
         baseline=not args.no_baseline,

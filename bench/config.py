@@ -26,6 +26,8 @@ class BenchConfig:
     concurrency: int = 16
     negative_share: float = 0.5  # of decisions: REJECTED_UNFOUNDED; the rest GRANTED_REFUGEE
     border_share: float = 0.2  # of routings: with {"established_grounds": ["MISLEADING"]}
+    dublin_share: float = 0.1  # of applications: a Dublin officer determines responsibility (this member state)
+    minor_share: float = 0.1  # of people: accompanied minors of 6 to 17
     seed: int = 1
     return_timeout_s: float = 60.0  # how long a negative case may wait for its return decision
     poll_interval_s: float = 0.2  # how often a front end looks again for an event's effect

@@ -25,6 +25,8 @@ def chain_throughput(load: LoadResult) -> dict[str, Any]:
         "failed": len(load.failures),
         "negative": sum(c.negative for c in load.cases),
         "border": sum(c.border for c in load.cases),
+        "dublin": sum(c.dublin for c in load.cases),
+        "minors": sum(c.minor for c in load.cases),
         "procedures": dict(Counter(str(c.procedure) for c in load.cases)),
         "wall_seconds": round(wall, 3),
         "steady_per_s": steady_throughput(finished),

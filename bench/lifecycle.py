@@ -1,8 +1,10 @@
 """One synthetic case through the chain, as caseworkers' front ends drive it through the REST APIs.
 
 Screening (the steps of tests/e2e/test_chain.py ``screen``, with an application) → at asylum
-registration, lodging, routing and the decision → for a negative decision, the return decision
-as the return service shows it.
+registration → for a Dublin case, the determination by a Dublin officer (this member state
+responsible, by default as the first member state where the application was registered, AMMR Art 16(2))
+→ lodging, routing and the decision → for a negative decision, the return decision as the return
+service shows it.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .client import BenchError, Clients
 from .people import Person
 from .stack import token
 
 NEGATIVE, POSITIVE = "REJECTED_UNFOUNDED", "GRANTED_REFUGEE"
+MEMBER_STATE, ZONE = "NL", ZoneInfo("Europe/Amsterdam")  # the services' default member state
 BORDER_ROUTING = {"established_grounds": ["MISLEADING"]}
 
 
@@ -31,6 +35,8 @@ class CaseResult:
     number: int
     negative: bool
     border: bool
+    dublin: bool
+    minor: bool
     started: float  # time.time() of the first request
     finished: float  # time.time() when the lifecycle was complete (return decision seen, or positive decision)
     procedure: str | None
@@ -91,6 +97,23 @@ async def screen(clients: Clients, person: Person, poll_interval: float) -> str:
     return str(created["id"])
 
 
+async def determine(clients: Clients, application_id: str, poll_interval: float) -> str:
+    """The Dublin officer determines responsibility once the procedure waits for it; the procedure's status."""
+
+    async def determining() -> Any:
+        page = await clients.call(
+            "dublin", "GET", "/v1/procedures", "poll-procedure", params={"asylum_case_id": application_id}
+        )
+        return next((p for p in page["items"] if p["status"] == "DETERMINING"), None)
+
+    procedure = await _until(determining, "the Dublin procedure", 30, poll_interval)
+    registered = datetime.fromisoformat(procedure["application_registered_at"]).astimezone(ZONE).date()
+    facts = {"determining_ms": MEMBER_STATE, "registered_on": registered.isoformat(), "security_threat": False}
+    path = f"/v1/procedures/{procedure['id']}/determination"
+    determined = await clients.call("dublin", "POST", path, "determination", json={"facts": facts})
+    return str(determined["status"])
+
+
 async def run_case(
     clients: Clients,
     number: int,
@@ -98,6 +121,7 @@ async def run_case(
     *,
     negative: bool,
     border: bool,
+    dublin: bool,
     return_timeout: float,
     poll_interval: float,
 ) -> CaseResult:
@@ -113,6 +137,15 @@ async def run_case(
     application = await _until(referred_application, "the referral at asylum", 30, poll_interval)
     path = f"/v1/applications/{application['id']}"
     await clients.call("asylum", "POST", f"{path}/registration", "registration", json={})
+    if dublin:
+        if (status := await determine(clients, application["id"], poll_interval)) != "SELF_RESPONSIBLE":
+            raise BenchError(f"Dublin determination gave {status}")
+
+        async def confirmed() -> bool:  # the caseworker goes on once the case shows the determination
+            found = await clients.call("asylum", "GET", path, "poll-dublin")
+            return found["dublin_status"] == "THIS_MS_RESPONSIBLE"
+
+        await _until(confirmed, "the determination at asylum", 30, poll_interval)
     await clients.call("asylum", "POST", f"{path}/lodging", "lodging", json={"lodged_at": _ago(seconds=0)})
     routed = await clients.call("asylum", "POST", f"{path}/routing", "routing", json=BORDER_ROUTING if border else {})
     decision = await clients.call(
@@ -127,6 +160,8 @@ async def run_case(
         number=number,
         negative=negative,
         border=border,
+        dublin=dublin,
+        minor=person.minor,
         started=started,
         finished=time.time(),
         procedure=routed.get("procedure"),

@@ -21,6 +21,15 @@ class LoadResult:
     failures: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Planned:
+    number: int
+    person: Person
+    negative: bool
+    border: bool
+    dublin: bool
+
+
 def _nth_of_share(n: int, share: float) -> bool:
     """Whether case n is one of ``share`` of all cases: exact shares, spread evenly over the run."""
     return int((n + 1) * share) > int(n * share)
@@ -29,29 +38,36 @@ def _nth_of_share(n: int, share: float) -> bool:
 async def run_load(clients: Clients, config: BenchConfig) -> LoadResult:
     rng = random.Random(config.seed)
     plan = [
-        (n, synthetic_person(rng, n), _nth_of_share(n, config.negative_share), _nth_of_share(n, config.border_share))
+        Planned(
+            number=n,
+            person=synthetic_person(rng, n, minor=_nth_of_share(n, config.minor_share)),
+            negative=_nth_of_share(n, config.negative_share),
+            border=_nth_of_share(n, config.border_share),
+            dublin=_nth_of_share(n, config.dublin_share),
+        )
         for n in range(config.cases)
     ]
     gate = asyncio.Semaphore(config.concurrency)
     result = LoadResult(started=time.time(), finished=0.0)
 
-    async def one(number: int, person: Person, negative: bool, border: bool) -> None:
+    async def one(case: Planned) -> None:
         async with gate:
             try:
                 result.cases.append(
                     await run_case(
                         clients,
-                        number,
-                        person,
-                        negative=negative,
-                        border=border,
+                        case.number,
+                        case.person,
+                        negative=case.negative,
+                        border=case.border,
+                        dublin=case.dublin,
                         return_timeout=config.return_timeout_s,
                         poll_interval=config.poll_interval_s,
                     )
                 )
             except Exception as exc:  # one failed case is a finding, not the end of the run
-                result.failures.append(f"case {number}: {type(exc).__name__}: {exc}")
+                result.failures.append(f"case {case.number}: {type(exc).__name__}: {exc}")
 
-    await asyncio.gather(*(one(*p) for p in plan))
+    await asyncio.gather(*(one(case) for case in plan))
     result.finished = time.time()
     return result

@@ -23,7 +23,8 @@ def table(result: dict[str, Any]) -> str:
         f"keten bench — {result['started']}  ({result['machine']['cores']} cores, {result['machine']['ram_gib']} GiB,"
         f" Python {result['machine']['python']}, PostgreSQL {result['machine']['postgresql']})",
         f"config: {result['config']['cases']} cases, concurrency {result['config']['concurrency']},"
-        f" negative {result['config']['negative_share']:.0%}, border {result['config']['border_share']:.0%}",
+        f" negative {result['config']['negative_share']:.0%}, border {result['config']['border_share']:.0%},"
+        f" Dublin {result['config']['dublin_share']:.0%}, minors {result['config']['minor_share']:.0%}",
         "",
         "(1) whole chain",
         f"    completed {chain['completed']}, failed {chain['failed']}, wall {chain['wall_seconds']:.1f} s",

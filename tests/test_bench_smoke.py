@@ -23,6 +23,10 @@ def test_the_bench_drives_three_cases_and_writes_every_figure_without_errors(tmp
         "3",
         "--border-share",
         "0.34",
+        "--dublin-share",
+        "0.34",
+        "--minor-share",
+        "0.34",
         "--poll-interval",
         "0.05",
         "--baseline-rounds",
@@ -59,7 +63,8 @@ def test_the_bench_drives_three_cases_and_writes_every_figure_without_errors(tmp
     assert set(FIGURES) <= set(result["figures"])
     assert {"cores", "ram_gib", "python", "postgresql", "git_commit"} <= set(result["machine"])
     chain = result["figures"]["chain"]
-    assert (chain["completed"], chain["negative"], chain["border"]) == (3, 1, 1)
+    assert (chain["completed"], chain["negative"], chain["border"], chain["dublin"], chain["minors"]) == (3, 1, 1, 1, 1)
+    assert result["figures"]["rest"]["dublin"]["n"] >= 1  # the determination
     assert chain["overall_per_s"] > 0
     assert result["figures"]["propagation"]["recorded_seconds"]["n"] == 1
     assert result["figures"]["propagation"]["recorded_seconds"]["p99"] > 0
