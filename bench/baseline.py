@@ -23,6 +23,8 @@ from keten_shared.messaging.kafka import consumer, ensure_topics, producer
 from keten_shared.settings import ServiceSettings
 from keten_shared.testing.fixtures import create_database, drop_database
 
+from .stack import connect
+
 PAYLOAD_BYTES = 1024  # about the size of one of the services' CloudEvents
 BATCH = 1000
 
@@ -95,7 +97,7 @@ async def run_baseline(bootstrap_servers: str, topic_prefix: str, events: int, r
     """``rounds`` times: produce ``events`` to a new topic, then consume them into a new table."""
     settings = ServiceSettings(kafka_bootstrap_servers=bootstrap_servers, topic_partitions=3)
     name, url = await create_database()
-    connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
+    connection = await connect(url)
     try:
         done = [await _round(settings, connection, f"{topic_prefix}baseline{n}", events) for n in range(rounds)]
     finally:

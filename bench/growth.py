@@ -25,14 +25,11 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
-import asyncpg
-import httpx
-
-from . import seed
+from . import metrics, seed
 from .client import Clients, Recorder
 from .config import BenchConfig
 from .load import run_load
-from .stack import Target, token
+from .stack import Target, connect, token
 from .stats import summary
 
 SCAN = "keten_deadline_scan_seconds"
@@ -58,19 +55,13 @@ WORK_LISTS = ("/v1/work-lists/examinations", "/v1/work-lists/return-decisions-mi
 
 async def _scans(url: str) -> tuple[float, float]:
     """How many deadline scans a service has timed, and their seconds in total."""
-    async with httpx.AsyncClient(base_url=url, timeout=10) as client:
-        text = (await client.get("/metrics")).text
-    values = {"count": 0.0, "sum": 0.0}
-    for line in text.splitlines():
-        for part in values:
-            if line.startswith(f"{SCAN}_{part}{{"):
-                values[part] += float(line.rsplit(" ", 1)[1])
-    return values["count"], values["sum"]
+    count, seconds = await metrics.sums(url, f"{SCAN}_count", f"{SCAN}_sum")
+    return count, seconds
 
 
 async def _sample(database_url: str, collection: Collection, n: int) -> tuple[list[dict[str, str]], str | None]:
     """``n`` stored records (id and person) picked at random, and the most common status."""
-    conn = await asyncpg.connect(database_url.replace("postgresql+asyncpg://", "postgresql://", 1))
+    conn = await connect(database_url)
     try:
         rows = await conn.fetch(f"SELECT id::text, person_id FROM {collection.table} ORDER BY random() LIMIT $1", n)
         status = await conn.fetchval(
@@ -82,7 +73,7 @@ async def _sample(database_url: str, collection: Collection, n: int) -> tuple[li
 
 
 async def _database_mb(database_url: str) -> float:
-    conn = await asyncpg.connect(database_url.replace("postgresql+asyncpg://", "postgresql://", 1))
+    conn = await connect(database_url)
     try:
         return round(await conn.fetchval("SELECT pg_database_size(current_database())") / 2**20, 1)
     finally:

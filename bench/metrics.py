@@ -10,11 +10,17 @@ import httpx
 CONSUMED = "keten_events_consumed_total"
 
 
+async def sums(url: str, *names: str) -> list[float]:
+    """For each name, the sum of every labelled sample a service exposes under it (0 when absent), read at once."""
+    async with httpx.AsyncClient(base_url=url, timeout=10) as client:
+        lines = (await client.get("/metrics")).text.splitlines()
+    return [sum(float(line.rsplit(" ", 1)[1]) for line in lines if line.startswith(name + "{")) for name in names]
+
+
 async def counter(url: str, name: str) -> float:
     """The sum of every sample of one counter a service exposes (0 when absent)."""
-    async with httpx.AsyncClient(base_url=url, timeout=10) as client:
-        text = (await client.get("/metrics")).text
-    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name + "{"))
+    [total] = await sums(url, name)
+    return total
 
 
 async def consumed(urls: dict[str, str]) -> dict[str, float]:

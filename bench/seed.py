@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from .stack import connect
+
 TEMPLATE = "bench_template"
 UUID_TEXT = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 SKIPPED = {"alembic_version"}
@@ -46,10 +48,6 @@ class Column:
         return quoted
 
 
-async def _connect(url: str) -> asyncpg.Connection:
-    return await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
-
-
 async def _columns(conn: asyncpg.Connection, table: str) -> list[Column]:
     rows = await conn.fetch(
         "SELECT column_name, data_type, is_identity = 'YES' OR coalesce(column_default, '') LIKE 'nextval(%' AS serial"
@@ -69,7 +67,7 @@ async def _tables(conn: asyncpg.Connection) -> list[str]:
 
 async def take_template(url: str) -> dict[str, int]:
     """Keep what the database holds now as the template; its row count per table."""
-    conn = await _connect(url)
+    conn = await connect(url)
     try:
         unpublished = await conn.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL")
         if unpublished:  # a copy of an unpublished event would be published again under a new id
@@ -91,7 +89,7 @@ async def copy_template(url: str, first: int, last: int) -> int:
     after it (one sorted build instead of millions of random insertions), its keys and unique
     constraints stay and are checked as the rows go in.
     """
-    conn = await _connect(url)
+    conn = await connect(url)
     try:
         await conn.execute("SET session_replication_role = replica")  # the copies' references are consistent
         await conn.execute("SET synchronous_commit = off")
@@ -127,7 +125,7 @@ async def analyse(url: str) -> None:
     """What autovacuum would have done by the time a real database held this much: fresh statistics, and the
     visibility map (index-only scans, such as asylum's count of this year's border procedures, rely on it)
     of every table but the history tables, which are only appended to and read by key."""
-    conn = await _connect(url)
+    conn = await connect(url)
     try:
         for table in await _tables(conn):
             await conn.execute(f'{"ANALYZE" if table in HISTORY else "VACUUM (ANALYZE)"} public."{table}"')

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import asyncpg
+
 from keten_shared.http.auth import mint_token
 from keten_shared.messaging.broker_process import EmbeddedBroker, free_port
 from keten_shared.settings import ServiceSettings
@@ -27,6 +29,11 @@ ROLE = {
     "dublin": "dublin-officer",
     "return": "return-officer",
 }
+
+
+async def connect(database_url: str) -> asyncpg.Connection:
+    """A service database opened with asyncpg, from its SQLAlchemy URL (or a plain PostgreSQL one)."""
+    return await asyncpg.connect(database_url.replace("postgresql+asyncpg://", "postgresql://", 1))
 
 
 def token(role: str) -> str:

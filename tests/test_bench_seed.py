@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncpg
 import pytest
 
 from bench import seed
+from bench.stack import connect
 from keten_shared.testing.fixtures import create_database, drop_database
 
 SCHEMA = """
@@ -24,7 +24,7 @@ CASES = [
 @pytest.fixture
 async def database():
     name, url = await create_database()
-    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
+    conn = await connect(url)
     await conn.execute(SCHEMA)
     await conn.executemany("INSERT INTO cases VALUES ($1, $2, $3, $4)", CASES)
     await conn.executemany(

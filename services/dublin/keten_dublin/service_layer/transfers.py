@@ -90,7 +90,7 @@ async def notify(uow: UnitOfWork, procedure: DublinProcedure, *, notified_at: da
     entitled to reception conditions only where he or she must be present (AMMR Art 18(1))."""
     _not_future(uow, notified_at, "the notification")
     weeks = dublin_settings(uow).appeal_period_weeks
-    appeal = deadlines.appeal_spec(weeks).compute(notified_at, uow.calendar, tz=uow.zone, config=uow.settings.deadlines)
+    appeal = uow.deadline(deadlines.appeal_spec(weeks), notified_at)
     before = procedure.status
     procedure.notify(at=notified_at, to=to, appeal_due=last_day(appeal))
     await reschedule(uow, procedure, APPEAL_WINDOW, appeal)
